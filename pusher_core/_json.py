@@ -1,0 +1,45 @@
+"""The one JSON codec for every body and signed string pusher-core produces.
+
+Rules:
+- Compact separators and no ASCII-escaping: what is signed is what is sent,
+  and a non-ASCII payload is measured by its real UTF-8 size.
+- A user's encoder/decoder class (the reference's `json_encoder`/`json_decoder`)
+  is honoured for user data; protocol envelopes use the standard codec.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pusher_core.errors import InvalidArgumentTypeError
+
+__all__ = ["dumps", "dumps_user", "loads"]
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dumps(value: Any) -> str:
+    """Serialize a protocol value compactly (no spaces, no ASCII-escaping)."""
+    return _ENCODE(value)
+
+
+def dumps_user(value: Any, encoder: type[json.JSONEncoder] | None, argument: str) -> str:
+    """Serialize user data with the configured encoder, naming `argument` on failure."""
+    try:
+        if encoder is None:
+            return _ENCODE(value)
+        return json.dumps(value, cls=encoder, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgumentTypeError(
+            argument,
+            f"cannot be JSON-encoded ({exc}); pass a string, a JSON-compatible value, "
+            "or configure json_encoder",
+        ) from exc
+
+
+def loads(text: str | bytes, decoder: type[json.JSONDecoder] | None = None) -> Any:
+    """Parse JSON with the configured decoder class (or the standard one)."""
+    if decoder is None:
+        return json.loads(text)
+    return json.loads(text, cls=decoder)

@@ -1,0 +1,333 @@
+"""App configuration: who we are (id, key, secret), where the API is, and the limits.
+
+Rules:
+- `AppConfig` is frozen. The secret and the encryption master key never appear in
+  `repr`, `str` or any error message.
+- Named constructors parse reality (`from_options`, `from_url`, `from_env`);
+  `__init__` only checks types and shapes. Nothing here reads the environment:
+  `from_env` takes the mapping as an argument.
+- Limits are values, so dedicated clusters and self-hosted servers can raise them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import re
+import warnings
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+from pusher_core.errors import ConfigurationError
+
+__all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "parse_master_key"]
+
+DEFAULT_CLUSTER = "mt1"
+_APP_ID = re.compile(r"\A[0-9]+\Z")
+_CLUSTER = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+_HOST = re.compile(r"\A[A-Za-z0-9.\-]+\Z|\A\[[0-9A-Fa-f:.]+\]\Z")
+_URL_SHAPE = "http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID"
+_MASTER_KEY_BYTES = 32
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value < 1:
+        raise ConfigurationError(f"limit {attribute.name} must be a positive int, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Protocol limits checked before a request is built.
+
+    Defaults are the multi-tenant Pusher cluster's documented limits. Raise them
+    for dedicated clusters or self-hosted servers (soketi allows 100 KB payloads).
+    """
+
+    max_channels_per_trigger: int = attrs.field(default=100, validator=_positive)
+    max_batch_size: int = attrs.field(default=10, validator=_positive)
+    max_event_name_length: int = attrs.field(default=200, validator=_positive)
+    max_payload_bytes: int = attrs.field(default=10 * 1024, validator=_positive)
+    max_channel_name_length: int = attrs.field(default=164, validator=_positive)
+    max_user_id_length: int = attrs.field(default=200, validator=_positive)
+    max_watchlist_size: int = attrs.field(default=100, validator=_positive)
+
+
+def _check_str(name: str, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(f"{name} must be a non-empty string, got {type(value).__name__}")
+
+
+def _check_app_id(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not _APP_ID.match(value):
+        raise ConfigurationError(
+            f"app_id must be the app's numeric id, e.g. '123456'; got {value!r}"
+        )
+
+
+def _check_key(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    _check_str("key", value)
+    if isinstance(value, str) and (":" in value or not value.isprintable()):
+        raise ConfigurationError("key must be printable and must not contain ':'")
+
+
+def _check_secret(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    # Never echo the value: only its type.
+    _check_str("secret", value)
+
+
+def _check_host(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not _HOST.match(value):
+        raise ConfigurationError(
+            f"host must be a bare host name or IP, without scheme, port or path; got {value!r}"
+        )
+
+
+def _check_port(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (type(value) is not int or not 0 < value < 65536):  # noqa: PLR2004
+        raise ConfigurationError(f"port must be an int in 1..65535 or None, got {value!r}")
+
+
+def _check_master_key(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (not isinstance(value, bytes) or len(value) != _MASTER_KEY_BYTES):
+        raise ConfigurationError("encryption_master_key must be exactly 32 bytes")
+
+
+def _check_codec(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    base = json.JSONEncoder if attribute.name == "json_encoder" else json.JSONDecoder
+    if value is not None and not (isinstance(value, type) and issubclass(value, base)):
+        raise ConfigurationError(f"{attribute.name} must be a subclass of {base.__name__} or None")
+
+
+@attrs.frozen(kw_only=True)
+class AppConfig:
+    """Everything pure builders need to know about one Channels app.
+
+    Build it with `AppConfig.from_options` (the reference's arguments),
+    `from_url` or `from_env`; the fields are the parsed result.
+    """
+
+    app_id: str = attrs.field(validator=_check_app_id)
+    key: str = attrs.field(validator=_check_key)
+    secret: str = attrs.field(repr=False, validator=_check_secret)
+    scheme: Literal["http", "https"] = attrs.field(
+        default="https", validator=attrs.validators.in_(("http", "https"))
+    )
+    host: str = attrs.field(default=f"api-{DEFAULT_CLUSTER}.pusher.com", validator=_check_host)
+    port: int | None = attrs.field(default=None, validator=_check_port)
+    encryption_master_key: bytes | None = attrs.field(
+        default=None, repr=False, validator=_check_master_key
+    )
+    json_encoder: type[json.JSONEncoder] | None = attrs.field(default=None, validator=_check_codec)
+    json_decoder: type[json.JSONDecoder] | None = attrs.field(default=None, validator=_check_codec)
+    limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
+
+    @property
+    def effective_port(self) -> int:
+        """The port requests go to: the configured one, else the scheme's default."""
+        if self.port is not None:
+            return self.port
+        return 443 if self.scheme == "https" else 80
+
+    @property
+    def base_url(self) -> str:
+        """`scheme://host[:port]`, with the port only when it is not the default."""
+        default = 443 if self.scheme == "https" else 80
+        port = "" if self.effective_port == default else f":{self.effective_port}"
+        return f"{self.scheme}://{self.host}{port}"
+
+    @cached_property
+    def _keyed_hmac(self) -> hmac.HMAC:
+        # Keyed once, copied per signature: the secret's key schedule is not redone.
+        return hmac.new(self.secret.encode("utf-8"), digestmod="sha256")
+
+    def sign(self, message: str) -> str:
+        """Hex HMAC-SHA256 of `message` under this app's secret."""
+        mac = self._keyed_hmac.copy()
+        mac.update(message.encode("utf-8"))
+        return mac.hexdigest()
+
+    @classmethod
+    def from_options(
+        cls,
+        app_id: str | int,
+        key: str,
+        secret: str,
+        ssl: bool = True,
+        host: str | None = None,
+        port: int | None = None,
+        cluster: str | None = None,
+        encryption_master_key: str | bytes | None = None,
+        encryption_master_key_base64: str | bytes | None = None,
+        json_encoder: type[json.JSONEncoder] | None = None,
+        json_decoder: type[json.JSONDecoder] | None = None,
+        *,
+        limits: Limits | None = None,
+    ) -> AppConfig:
+        """Build a config from the `pusher.Pusher` constructor's arguments.
+
+        `host` wins over `cluster`; with neither, the host is `api-mt1.pusher.com`.
+        """
+        if isinstance(app_id, int) and not isinstance(app_id, bool):
+            app_id = str(app_id)
+        if not isinstance(ssl, bool):
+            raise ConfigurationError(f"ssl must be True or False, got {type(ssl).__name__}")
+        if host is None:
+            if cluster is None:
+                cluster = DEFAULT_CLUSTER
+            if not isinstance(cluster, str) or not _CLUSTER.match(cluster):
+                raise ConfigurationError(f"cluster must look like 'mt1' or 'eu', got {cluster!r}")
+            host = f"api-{cluster}.pusher.com"
+        elif cluster is not None:
+            warnings.warn(
+                "both host and cluster were given: host wins and cluster is ignored",
+                UserWarning,
+                stacklevel=2,
+            )
+        return cls(
+            app_id=app_id,  # type: ignore[arg-type]  # validated as digits by the field
+            key=key,
+            secret=secret,
+            scheme="https" if ssl else "http",
+            host=host,
+            port=port,
+            encryption_master_key=parse_master_key(
+                encryption_master_key, encryption_master_key_base64
+            ),
+            json_encoder=json_encoder,
+            json_decoder=json_decoder,
+            limits=limits if limits is not None else Limits(),
+        )
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        encryption_master_key_base64: str | bytes | None = None,
+        json_encoder: type[json.JSONEncoder] | None = None,
+        json_decoder: type[json.JSONDecoder] | None = None,
+        limits: Limits | None = None,
+    ) -> AppConfig:
+        """Parse `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID[/]`.
+
+        The port is honoured and a trailing slash is accepted (the reference
+        fails on both). Errors describe the expected shape and never echo the URL,
+        which holds the secret.
+        """
+        if not isinstance(url, str):
+            raise ConfigurationError(f"the URL must be a string of the form {_URL_SHAPE}")
+        try:
+            parts = urlsplit(url.strip())
+            port = parts.port
+        except ValueError:
+            raise ConfigurationError(
+                f"the URL could not be parsed; expected {_URL_SHAPE}"
+            ) from None
+        match = re.fullmatch(r"/apps/([0-9]+)/?", parts.path)
+        problems = [
+            what
+            for what, bad in (
+                ("the scheme must be http or https", parts.scheme not in ("http", "https")),
+                ("KEY:SECRET@ is missing", not parts.username or not parts.password),
+                ("the host is missing", not parts.hostname),
+                ("the path must be /apps/APP_ID", match is None),
+                (
+                    "query strings and fragments are not allowed",
+                    bool(parts.query or parts.fragment),
+                ),
+            )
+            if bad
+        ]
+        if problems or match is None or parts.hostname is None:
+            raise ConfigurationError(
+                f"invalid Pusher URL ({'; '.join(problems)}); expected {_URL_SHAPE}"
+            )
+        host = parts.hostname
+        if ":" in host:  # IPv6 literal
+            host = f"[{host}]"
+        return cls(
+            app_id=match.group(1),
+            key=unquote(parts.username or ""),
+            secret=unquote(parts.password or ""),
+            scheme="https" if parts.scheme == "https" else "http",
+            host=host,
+            port=port,
+            encryption_master_key=parse_master_key(None, encryption_master_key_base64),
+            json_encoder=json_encoder,
+            json_decoder=json_decoder,
+            limits=limits if limits is not None else Limits(),
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], *, limits: Limits | None = None) -> AppConfig:
+        """Read `PUSHER_URL`, or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`, from `environ`.
+
+        `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` is read too. The caller passes
+        the mapping (usually `os.environ`), so this stays pure and testable.
+        """
+        master = environ.get("PUSHER_ENCRYPTION_MASTER_KEY_BASE64") or None
+        url = environ.get("PUSHER_URL")
+        if url:
+            return cls.from_url(url, encryption_master_key_base64=master, limits=limits)
+        names = ("PUSHER_APP_ID", "PUSHER_APP_KEY", "PUSHER_APP_SECRET")
+        missing = [name for name in names if not environ.get(name)]
+        if missing:
+            raise ConfigurationError(
+                f"set PUSHER_URL, or all of {', '.join(names)} (missing: {', '.join(missing)})"
+            )
+        return cls.from_options(
+            environ["PUSHER_APP_ID"],
+            environ["PUSHER_APP_KEY"],
+            environ["PUSHER_APP_SECRET"],
+            cluster=environ.get("PUSHER_APP_CLUSTER") or None,
+            encryption_master_key_base64=master,
+            limits=limits,
+        )
+
+
+def parse_master_key(raw: str | bytes | None, base64_key: str | bytes | None) -> bytes | None:
+    """Turn the configured encryption master key into its 32 bytes.
+
+    `base64_key` is the supported form. `raw` is the deprecated 32-character form
+    and raises a `DeprecationWarning`. Errors never show the key.
+    """
+    if raw is not None and base64_key is not None:
+        raise ConfigurationError(
+            "give only encryption_master_key_base64 (encryption_master_key is deprecated)"
+        )
+    if base64_key is not None:
+        if not isinstance(base64_key, (str, bytes)):
+            raise ConfigurationError("encryption_master_key_base64 must be a base64 string")
+        try:
+            key = base64.b64decode(base64_key, validate=True)
+        except (binascii.Error, ValueError):
+            raise ConfigurationError(
+                "encryption_master_key_base64 is not valid base64; generate one with "
+                "`openssl rand -base64 32`"
+            ) from None
+        if len(key) != _MASTER_KEY_BYTES:
+            raise ConfigurationError(
+                f"encryption_master_key_base64 must decode to 32 bytes, got {len(key)}; "
+                "generate one with `openssl rand -base64 32`"
+            )
+        return key
+    if raw is not None:
+        warnings.warn(
+            "encryption_master_key is deprecated: pass encryption_master_key_base64 instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        key = raw.encode("utf-8") if isinstance(raw, str) else raw
+        if not isinstance(key, bytes) or len(key) != _MASTER_KEY_BYTES:
+            raise ConfigurationError(
+                "encryption_master_key must be 32 characters; prefer "
+                "encryption_master_key_base64 (`openssl rand -base64 32`)"
+            )
+        return key
+    return None

@@ -1,0 +1,220 @@
+"""The one error tree of pusher-core.
+
+Rules:
+- Everything pusher-core raises derives from `PusherError`.
+- Local errors (the caller must change something) also derive from `ValueError`
+  or `TypeError`, so `except ValueError` written for `pusher` 3.3.4 keeps working.
+- Remote errors (`ApiError`) carry the HTTP status, the raw body and the
+  server's message. The reference's names (`PusherBadRequest`, ...) are aliases.
+- Transport errors mean "no response" and keep the request that failed, so the
+  caller can resend it: nothing is lost silently.
+- No message ever contains a secret or a master key.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pusher_core.transport import HttpRequest
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BadStatusError",
+    "ConfigurationError",
+    "ConnectTimeoutError",
+    "ConnectionDroppedError",
+    "ConnectionFailedError",
+    "EncryptionError",
+    "EncryptionUnavailableError",
+    "ForbiddenError",
+    "InvalidArgumentError",
+    "InvalidArgumentTypeError",
+    "InvalidResponseError",
+    "NotFoundError",
+    "PayloadTooLargeApiError",
+    "PayloadTooLargeError",
+    "PusherBadAuth",
+    "PusherBadRequest",
+    "PusherBadStatus",
+    "PusherError",
+    "RateLimitedError",
+    "ReadTimeoutError",
+    "ReplayMismatchError",
+    "ServerError",
+    "TLSError",
+    "TransportError",
+    "TransportTimeoutError",
+]
+
+
+class PusherError(Exception):
+    """Base class of every error pusher-core raises."""
+
+
+# --- local: the caller must change something ---------------------------------
+
+
+class InvalidArgumentError(PusherError, ValueError):
+    """An argument has the right type but a value the protocol does not allow.
+
+    `argument` names the offending parameter so the message can be acted on.
+    """
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(argument, message)
+        self.argument = argument
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.argument}: {self.message}"
+
+
+class InvalidArgumentTypeError(PusherError, TypeError):
+    """An argument has a type pusher-core cannot use."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(argument, message)
+        self.argument = argument
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.argument}: {self.message}"
+
+
+class PayloadTooLargeError(InvalidArgumentError):
+    """The final `data` string is larger than the configured payload limit."""
+
+
+class ConfigurationError(PusherError, ValueError):
+    """The app configuration (id, key, secret, host, URL, env) is unusable."""
+
+
+class EncryptionError(PusherError, ValueError):
+    """Encryption or decryption failed (wrong key, tampered or malformed data)."""
+
+
+class EncryptionUnavailableError(PusherError, ImportError):
+    """End-to-end encryption was asked for, but PyNaCl is not installed."""
+
+
+# --- remote: the server answered, and said no ---------------------------------
+
+
+class ApiError(PusherError):
+    """The Channels HTTP API answered with a non-2xx status.
+
+    Attributes:
+        status: the HTTP status code.
+        body: the raw response body.
+        message: the server's message (`{"error": ...}` when present, else the text).
+        retry_after: seconds from a `Retry-After` header, when one was sent.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        body: bytes,
+        message: str,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(status, body, message, retry_after)
+        self.status = status
+        self.body = body
+        self.message = message
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        text = f"HTTP {self.status}: {self.message}" if self.message else f"HTTP {self.status}"
+        if self.retry_after is not None:
+            text += f" (retry after {self.retry_after:g} s)"
+        return text
+
+
+class BadRequestError(ApiError):
+    """400: the server rejected the request's content (details in `message`)."""
+
+
+class AuthenticationError(ApiError):
+    """401: the signature did not verify: check the app id, key and secret, and the clock."""
+
+
+class ForbiddenError(ApiError):
+    """403: the app is disabled or over its quota."""
+
+
+class BadStatusError(ApiError):
+    """Any status the reference reported as `PusherBadStatus`."""
+
+
+class InvalidResponseError(BadStatusError):
+    """A 2xx response whose body is not the JSON object the endpoint returns."""
+
+
+class NotFoundError(BadStatusError):
+    """404: unknown app id or path."""
+
+
+class PayloadTooLargeApiError(BadStatusError):
+    """413: the server found the event data too large."""
+
+
+class RateLimitedError(BadStatusError):
+    """429: too many requests; honour `retry_after` when set."""
+
+
+class ServerError(BadStatusError):
+    """5xx: the server failed; the request may be retried later."""
+
+
+PusherBadRequest = BadRequestError
+PusherBadAuth = AuthenticationError
+PusherForbidden = ForbiddenError
+PusherBadStatus = BadStatusError
+
+
+# --- transport: there was no answer ---------------------------------------------
+
+
+class TransportError(PusherError):
+    """No HTTP response was received. `request` is the value that can be resent."""
+
+    def __init__(self, message: str, request: HttpRequest | None = None) -> None:
+        super().__init__(message, request)
+        self.message = message
+        self.request = request
+
+    def __str__(self) -> str:
+        if self.request is None:
+            return self.message
+        return f"{self.message} ({self.request.method} {self.request.url_without_auth})"
+
+
+class ConnectionFailedError(TransportError):
+    """The connection could not be established (refused, DNS, unreachable)."""
+
+
+class TransportTimeoutError(TransportError):
+    """A timeout expired before a response arrived."""
+
+
+class ConnectTimeoutError(TransportTimeoutError):
+    """Connecting took longer than the connect timeout; the request was not sent."""
+
+
+class ReadTimeoutError(TransportTimeoutError):
+    """The response took longer than the read timeout; the request may have been applied."""
+
+
+class TLSError(TransportError):
+    """The TLS handshake or certificate verification failed."""
+
+
+class ConnectionDroppedError(TransportError):
+    """The connection closed before a complete response arrived."""
+
+
+class ReplayMismatchError(PusherError, LookupError):
+    """A replay transport has no recorded response for a request."""

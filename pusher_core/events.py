@@ -1,0 +1,279 @@
+"""Builders for publishing events: trigger, batch, bulk and server-to-user.
+
+Rules:
+- Pure: the timestamp and (for encrypted channels) the nonce are arguments.
+- Inputs are never mutated; every builder returns a new `HttpRequest`.
+- `data` rule: a `str` is sent as is; anything else is JSON-encoded with the
+  configured encoder (compact, no ASCII-escaping). For `private-encrypted-`
+  channels that same string is the plaintext, and the sealed JSON replaces it.
+- The payload limit applies to the final `data` string, measured in UTF-8 bytes,
+  after encryption.
+- One event is never published to several channels when any is encrypted: each
+  encrypted channel has its own key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from pusher_core import _json
+from pusher_core.channels import (
+    SERVER_TO_USER_PREFIX,
+    validate_channel,
+    validate_channels,
+    validate_event_name,
+    validate_info,
+    validate_socket_id,
+    validate_user_id,
+)
+from pusher_core.config import AppConfig
+from pusher_core.encryption import derive_nonce, encrypt
+from pusher_core.errors import (
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    PayloadTooLargeError,
+)
+from pusher_core.signing import app_path, sign_request
+from pusher_core.transport import HttpRequest
+
+__all__ = [
+    "BatchEvent",
+    "event_data",
+    "send_to_user_request",
+    "trigger_batch_request",
+    "trigger_bulk_requests",
+    "trigger_request",
+]
+
+_ENCRYPTED_PREFIX = "private-encrypted-"
+_BATCH_KEYS = frozenset(("channel", "name", "data", "socket_id", "info"))
+
+
+def event_data(
+    config: AppConfig,
+    channel: str | None,
+    data: object,
+    nonce: bytes | None,
+    argument: str = "data",
+) -> str:
+    """The final `data` string of one event: encoded, sealed if `channel` is encrypted, sized.
+
+    `channel` is the single target channel, or None when the event goes to
+    several (none of them encrypted).
+    """
+    text = data if isinstance(data, str) else _json.dumps_user(data, config.json_encoder, argument)
+    size = len(text) if text.isascii() else _utf8_size(text, argument)
+    if channel is not None and channel.startswith(_ENCRYPTED_PREFIX):
+        if nonce is None:
+            raise InvalidArgumentError(
+                "nonce",
+                f"{channel!r} is end-to-end encrypted: pass a fresh 24-byte random nonce",
+            )
+        text = encrypt(channel, text, config.encryption_master_key, nonce).to_data()
+        size = len(text)
+    if size > config.limits.max_payload_bytes:
+        raise PayloadTooLargeError(
+            argument,
+            f"the event data is {size} bytes (UTF-8, after encryption); the limit is "
+            f"{config.limits.max_payload_bytes} (Limits.max_payload_bytes; dedicated "
+            "clusters and self-hosted servers may allow more)",
+        )
+    return text
+
+
+def _utf8_size(text: str, argument: str) -> int:
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            argument, "contains a lone surrogate, which cannot be sent as UTF-8; fix the text"
+        ) from None
+
+
+def _single_channel(channels: tuple[str, ...]) -> str | None:
+    if len(channels) == 1:
+        return channels[0]
+    encrypted = [c for c in channels if c.startswith(_ENCRYPTED_PREFIX)]
+    if encrypted:
+        raise InvalidArgumentError(
+            "channels",
+            f"{encrypted[0]!r} is end-to-end encrypted and each encrypted channel has its own "
+            "key: trigger it alone (one call per encrypted channel)",
+        )
+    return None
+
+
+def trigger_request(
+    config: AppConfig,
+    *,
+    channels: str | Sequence[str],
+    event_name: str,
+    data: object,
+    timestamp: int,
+    socket_id: str | None = None,
+    info: str | Sequence[str] | None = None,
+    nonce: bytes | None = None,
+) -> HttpRequest:
+    """`POST /apps/{id}/events`: publish one event to 1..limit channels.
+
+    Args:
+        config: the app.
+        channels: one channel name or a sequence of them.
+        event_name: the event's name.
+        data: a `str` (sent as is) or a JSON-encodable value.
+        timestamp: Unix seconds for the signature.
+        socket_id: a connection to exclude from delivery.
+        info: attributes to return per channel (`user_count`, `subscription_count`).
+        nonce: 24 random bytes; required only for a `private-encrypted-` channel.
+    """
+    names = validate_channels(channels, config.limits)
+    body: dict[str, Any] = {
+        "name": validate_event_name(event_name, config.limits),
+        "channels": list(names),
+        "data": event_data(config, _single_channel(names), data, nonce),
+    }
+    if socket_id is not None:
+        body["socket_id"] = validate_socket_id(socket_id)
+    info_csv = validate_info(info)
+    if info_csv is not None:
+        body["info"] = info_csv
+    return _post(config, app_path(config, "events"), body, timestamp)
+
+
+@attrs.frozen(kw_only=True)
+class BatchEvent:
+    """One event of a batch: a single channel, its own `socket_id` and `info`."""
+
+    channel: str
+    name: str
+    data: Any
+    socket_id: str | None = None
+    info: str | tuple[str, ...] | None = None
+
+
+def _batch_item(
+    config: AppConfig, event: object, index: int, nonce: bytes | None
+) -> dict[str, Any]:
+    where = f"batch[{index}]"
+    if isinstance(event, BatchEvent):
+        fields: Mapping[str, Any] = attrs.asdict(event, recurse=False)
+    elif isinstance(event, Mapping):
+        unknown = set(event) - _BATCH_KEYS
+        if unknown:
+            raise InvalidArgumentError(
+                where, f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}"
+            )
+        for required in ("channel", "name", "data"):
+            if required not in event:
+                raise InvalidArgumentError(where, f"is missing {required!r}")
+        fields = event
+    else:
+        raise InvalidArgumentTypeError(
+            where, f"must be a dict or BatchEvent, got {type(event).__name__}"
+        )
+    channel = validate_channel(fields["channel"], config.limits, f"{where}.channel")
+    item: dict[str, Any] = {
+        "name": validate_event_name(fields["name"], config.limits, f"{where}.name"),
+        "channel": channel,
+        "data": event_data(
+            config,
+            channel,
+            fields["data"],
+            None if nonce is None else derive_nonce(nonce, index),
+            f"{where}.data",
+        ),
+    }
+    if fields.get("socket_id") is not None:
+        item["socket_id"] = validate_socket_id(fields["socket_id"], f"{where}.socket_id")
+    info_csv = validate_info(fields.get("info"), f"{where}.info")
+    if info_csv is not None:
+        item["info"] = info_csv
+    return item
+
+
+def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list[dict[str, Any]]:
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
+        raise InvalidArgumentTypeError(
+            "batch", f"must be a list of events, got {type(events).__name__}"
+        )
+    return [_batch_item(config, event, i, nonce) for i, event in enumerate(events)]
+
+
+def trigger_batch_request(
+    config: AppConfig,
+    *,
+    events: Sequence[Mapping[str, Any] | BatchEvent],
+    timestamp: int,
+    nonce: bytes | None = None,
+) -> HttpRequest:
+    """`POST /apps/{id}/batch_events`: 1..batch-limit events in one request.
+
+    Each event is a `BatchEvent` or a dict with `channel`, `name`, `data` and
+    optional `socket_id` and `info`. Encrypted events get per-event nonces
+    derived from `nonce`.
+    """
+    items = _batch_items(config, events, nonce)
+    _check_batch_size(config, len(items))
+    return _post(config, app_path(config, "batch_events"), {"batch": items}, timestamp)
+
+
+def _check_batch_size(config: AppConfig, size: int) -> None:
+    if size == 0:
+        raise InvalidArgumentError("batch", "is empty: give at least one event")
+    if size > config.limits.max_batch_size:
+        raise InvalidArgumentError(
+            "batch",
+            f"{size} events given; the limit is {config.limits.max_batch_size} per batch "
+            "(Limits.max_batch_size): use trigger_bulk for any number of events",
+        )
+
+
+def trigger_bulk_requests(
+    config: AppConfig,
+    *,
+    events: Sequence[Mapping[str, Any] | BatchEvent],
+    timestamp: int,
+    nonce: bytes | None = None,
+) -> tuple[HttpRequest, ...]:
+    """Any number of events as batch requests of at most the batch limit, in order.
+
+    Everything is validated before the first request is returned, so a bad
+    event never leaves earlier batches half-sent.
+    """
+    items = _batch_items(config, events, nonce)
+    if not items:
+        raise InvalidArgumentError("batch", "is empty: give at least one event")
+    size = config.limits.max_batch_size
+    path = app_path(config, "batch_events")
+    return tuple(
+        _post(config, path, {"batch": items[start : start + size]}, timestamp)
+        for start in range(0, len(items), size)
+    )
+
+
+def send_to_user_request(
+    config: AppConfig,
+    *,
+    user_id: str,
+    event_name: str,
+    data: object,
+    timestamp: int,
+) -> HttpRequest:
+    """Publish an event to every connection of a signed-in user (`#server-to-user-{id}`)."""
+    channel = SERVER_TO_USER_PREFIX + validate_user_id(user_id, config.limits)
+    return trigger_request(
+        config, channels=channel, event_name=event_name, data=data, timestamp=timestamp
+    )
+
+
+def _post(config: AppConfig, path: str, body: object, timestamp: int) -> HttpRequest:
+    return sign_request(
+        config,
+        method="POST",
+        path=path,
+        body=_json.dumps(body).encode("utf-8"),
+        timestamp=timestamp,
+    )

@@ -1,0 +1,112 @@
+"""HTTP request and response values, and the `Transport` port that executes them.
+
+Rules:
+- `HttpRequest` is complete: everything a transport needs to put it on the
+  wire, already signed. Transports never change it.
+- `path` is the percent-encoded path exactly as signed; `query` holds decoded
+  pairs in wire order and is percent-encoded when rendered.
+- A non-2xx answer is an `HttpResponse`, not an exception. Transports raise only
+  `TransportError`s, and only when no response arrived.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Protocol, runtime_checkable
+from urllib.parse import quote
+
+import attrs
+
+__all__ = ["HttpRequest", "HttpResponse", "Transport", "encode_query"]
+
+_SAFE_QUERY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+
+
+def _encode(text: str) -> str:
+    # Fast path: the auth params (hex, digits, "1.0") never need escaping.
+    if _SAFE_QUERY.issuperset(text):
+        return text
+    return quote(text, safe="")
+
+
+def encode_query(pairs: tuple[tuple[str, str], ...]) -> str:
+    """Percent-encode query pairs for the wire (every reserved character escaped)."""
+    return "&".join(f"{_encode(k)}={_encode(v)}" for k, v in pairs)
+
+
+def _find_header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    lower = name.lower()
+    return next((v for k, v in headers if k.lower() == lower), None)
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, dict):
+        return tuple((str(k), str(v)) for k, v in value.items())
+    return tuple((str(k), str(v)) for k, v in value)  # type: ignore[attr-defined]
+
+
+@attrs.frozen(kw_only=True)
+class HttpRequest:
+    """A signed HTTP request, ready for any transport."""
+
+    method: str
+    scheme: str
+    host: str
+    port: int
+    path: str
+    query: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    body: bytes = b""
+
+    @cached_property
+    def target(self) -> str:
+        """The request target: path plus the encoded query string."""
+        return f"{self.path}?{encode_query(self.query)}" if self.query else self.path
+
+    @property
+    def origin(self) -> str:
+        """`scheme://host[:port]`, the port omitted when it is the scheme's default."""
+        default = 443 if self.scheme == "https" else 80
+        return f"{self.scheme}://{self.host}" + ("" if self.port == default else f":{self.port}")
+
+    @property
+    def url(self) -> str:
+        """The full URL as sent."""
+        return self.origin + self.target
+
+    @property
+    def url_without_auth(self) -> str:
+        """The URL without the volatile auth parameters, for messages and matching."""
+        kept = tuple((k, v) for k, v in self.query if not k.startswith(("auth_", "body_md5")))
+        return self.origin + (f"{self.path}?{encode_query(kept)}" if kept else self.path)
+
+    def header(self, name: str) -> str | None:
+        """The first header named `name` (any letter case), or None."""
+        return _find_header(self.headers, name)
+
+
+@attrs.frozen(kw_only=True)
+class HttpResponse:
+    """What a transport received: status, headers and the raw body."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        """The first header named `name` (any letter case), or None."""
+        return _find_header(self.headers, name)
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """The port: execute one request, return its response.
+
+    Implementations return every HTTP answer as an `HttpResponse` (non-2xx
+    included) and raise a `pusher_core.errors.TransportError` carrying the
+    request only when no answer was received.
+    """
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send `request` and return the response."""
+        ...
