@@ -1,0 +1,395 @@
+"""The imperative shell: `Pusher`, a drop-in for `pusher.Pusher` 3.3.4.
+
+Rules:
+- This is the only core module that reads the clock, draws randomness, reads
+  the environment or imports `adapters` (lazily, for the default transport).
+- Each method does three things: build a value with the core, send it with the
+  transport, interpret the response with the core. No protocol logic lives here.
+- Effects are called unconditionally before the core runs (a nonce is drawn for
+  every publish; the core ignores it for unencrypted channels).
+- `Pusher` methods return what the reference returned (parsed JSON dicts);
+  `Pusher.typed` offers the same calls returning typed result values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from pusher_core import events, queries, responses
+from pusher_core.config import AppConfig, Limits
+from pusher_core.errors import ConfigurationError
+from pusher_core.transport import HttpRequest, HttpResponse, Transport
+
+__all__ = ["Clock", "NonceSource", "Pusher", "TypedPusher"]
+
+Clock = Callable[[], float]
+"""Returns the current Unix time in seconds (default `time.time`)."""
+NonceSource = Callable[[int], bytes]
+"""Returns n random bytes (default `secrets.token_bytes`)."""
+
+_NONCE_BYTES = 24
+
+
+def _default_transport(timeout: float) -> Transport:
+    """The composition root's one choice: urllib3, imported only when needed."""
+    from adapters.urllib3_transport import Urllib3Transport
+
+    return Urllib3Transport(timeout=timeout)
+
+
+class TypedPusher:
+    """The facade's calls, returning typed results (`TriggerResult`, `ChannelsList`, ...).
+
+    Reach it as `Pusher(...).typed`; it shares the config, transport, clock and
+    nonce source of its `Pusher`.
+    """
+
+    def __init__(
+        self, config: AppConfig, transport: Transport, clock: Clock, nonce_source: NonceSource
+    ) -> None:
+        self.config = config
+        self.transport = transport
+        self._clock = clock
+        self._nonce_source = nonce_source
+
+    def _now(self) -> int:
+        return int(self._clock())
+
+    def _nonce(self) -> bytes:
+        return self._nonce_source(_NONCE_BYTES)
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send any request value through this client's transport."""
+        return self.transport.send(request)
+
+    def trigger(
+        self,
+        channels: str | Sequence[str],
+        event_name: str,
+        data: object,
+        socket_id: str | None = None,
+        info: str | Sequence[str] | None = None,
+    ) -> responses.TriggerResult:
+        """Publish one event to one or more channels."""
+        request = events.trigger_request(
+            self.config,
+            channels=channels,
+            event_name=event_name,
+            data=data,
+            socket_id=socket_id,
+            info=info,
+            timestamp=self._now(),
+            nonce=self._nonce(),
+        )
+        return responses.parse_trigger(self.send(request), self.config.json_decoder)
+
+    def trigger_batch(
+        self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
+    ) -> responses.BatchResult:
+        """Publish up to the batch limit of events in one request."""
+        request = events.trigger_batch_request(
+            self.config, events=batch, timestamp=self._now(), nonce=self._nonce()
+        )
+        return responses.parse_batch(self.send(request), self.config.json_decoder)
+
+    def trigger_bulk(
+        self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
+    ) -> list[responses.BatchResult]:
+        """Publish any number of events as consecutive batch requests, in order.
+
+        All events are validated before anything is sent. If a request fails,
+        the error propagates and the later batches are not sent.
+        """
+        requests = events.trigger_bulk_requests(
+            self.config, events=batch, timestamp=self._now(), nonce=self._nonce()
+        )
+        return [
+            responses.parse_batch(self.send(request), self.config.json_decoder)
+            for request in requests
+        ]
+
+    def send_to_user(self, user_id: str, event_name: str, data: object) -> responses.TriggerResult:
+        """Publish an event to every connection of a signed-in user."""
+        request = events.send_to_user_request(
+            self.config, user_id=user_id, event_name=event_name, data=data, timestamp=self._now()
+        )
+        return responses.parse_trigger(self.send(request), self.config.json_decoder)
+
+    def channels_info(
+        self, prefix_filter: str | None = None, attributes: str | Sequence[str] = ()
+    ) -> responses.ChannelsList:
+        """List occupied channels, optionally by prefix."""
+        request = queries.channels_request(
+            self.config, prefix_filter=prefix_filter, attributes=attributes, timestamp=self._now()
+        )
+        return responses.parse_channels(self.send(request), self.config.json_decoder)
+
+    def channel_info(
+        self, channel: str, attributes: str | Sequence[str] = ()
+    ) -> responses.ChannelInfo:
+        """One channel's state."""
+        request = queries.channel_request(
+            self.config, channel=channel, attributes=attributes, timestamp=self._now()
+        )
+        return responses.parse_channel(self.send(request), self.config.json_decoder)
+
+    def users_info(self, channel: str) -> responses.Users:
+        """The members of a presence channel."""
+        request = queries.users_request(self.config, channel=channel, timestamp=self._now())
+        return responses.parse_users(self.send(request), self.config.json_decoder)
+
+    def terminate_user_connections(self, user_id: str) -> dict[str, Any]:
+        """Close every connection on which `user_id` signed in."""
+        request = queries.terminate_connections_request(
+            self.config, user_id=user_id, timestamp=self._now()
+        )
+        return responses.parse_json(self.send(request), self.config.json_decoder, strict=False)
+
+    def get(self, path: str, params: Mapping[str, object] | None = None) -> dict[str, Any]:
+        """A signed GET of any path relative to `/apps/{app_id}`."""
+        request = queries.get_request(self.config, path=path, params=params, timestamp=self._now())
+        return responses.parse_json(self.send(request), self.config.json_decoder)
+
+    def post(
+        self, path: str, body: object, params: Mapping[str, object] | None = None
+    ) -> dict[str, Any]:
+        """A signed POST of any path relative to `/apps/{app_id}`."""
+        request = queries.post_request(
+            self.config, path=path, body=body, params=params, timestamp=self._now()
+        )
+        return responses.parse_json(self.send(request), self.config.json_decoder, strict=False)
+
+
+class Pusher:
+    """Drop-in replacement for `pusher.Pusher`: same constructor, methods and return shapes.
+
+    Args (the reference's, in its order): app_id, key, secret, ssl, host,
+    port, timeout (seconds, for the default transport), cluster,
+    encryption_master_key (deprecated raw form), encryption_master_key_base64,
+    json_encoder, json_decoder.
+
+    Keyword-only extras:
+        transport: anything with `send(HttpRequest) -> HttpResponse`
+            (default: `adapters.urllib3_transport.Urllib3Transport`).
+        clock: returns Unix seconds (default `time.time`).
+        nonce_source: returns n random bytes (default `secrets.token_bytes`).
+        limits: protocol limits, for dedicated clusters and self-hosted servers.
+    """
+
+    def __init__(
+        self,
+        app_id: str | int,
+        key: str,
+        secret: str,
+        ssl: bool = True,
+        host: str | None = None,
+        port: int | None = None,
+        timeout: float = 5,
+        cluster: str | None = None,
+        encryption_master_key: str | bytes | None = None,
+        encryption_master_key_base64: str | bytes | None = None,
+        json_encoder: type[json.JSONEncoder] | None = None,
+        json_decoder: type[json.JSONDecoder] | None = None,
+        backend: object = None,
+        *,
+        transport: Transport | None = None,
+        clock: Clock = time.time,
+        nonce_source: NonceSource = secrets.token_bytes,
+        limits: Limits | None = None,
+    ) -> None:
+        if backend is not None:
+            raise ConfigurationError(
+                "pusher-core has no `backend`: pass transport=... (see adapters/) instead"
+            )
+        config = AppConfig.from_options(
+            app_id,
+            key,
+            secret,
+            ssl,
+            host,
+            port,
+            cluster,
+            encryption_master_key,
+            encryption_master_key_base64,
+            json_encoder,
+            json_decoder,
+            limits=limits,
+        )
+        self._init(config, transport, clock, nonce_source, timeout)
+
+    def _init(
+        self,
+        config: AppConfig,
+        transport: Transport | None,
+        clock: Clock,
+        nonce_source: NonceSource,
+        timeout: float,
+    ) -> None:
+        self.config = config
+        self.timeout = timeout
+        chosen = transport if transport is not None else _default_transport(timeout)
+        self.typed = TypedPusher(config, chosen, clock, nonce_source)
+
+    @classmethod
+    def from_config(
+        cls,
+        config: AppConfig,
+        *,
+        transport: Transport | None = None,
+        clock: Clock = time.time,
+        nonce_source: NonceSource = secrets.token_bytes,
+        timeout: float = 5,
+    ) -> Pusher:
+        """The fully injected constructor: a ready `AppConfig` plus the three effects."""
+        client = cls.__new__(cls)
+        client._init(config, transport, clock, nonce_source, timeout)  # noqa: SLF001
+        return client
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        transport: Transport | None = None,
+        clock: Clock = time.time,
+        nonce_source: NonceSource = secrets.token_bytes,
+        timeout: float = 5,
+        encryption_master_key_base64: str | bytes | None = None,
+        limits: Limits | None = None,
+    ) -> Pusher:
+        """Configure from `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID`."""
+        config = AppConfig.from_url(
+            url, encryption_master_key_base64=encryption_master_key_base64, limits=limits
+        )
+        return cls.from_config(
+            config, transport=transport, clock=clock, nonce_source=nonce_source, timeout=timeout
+        )
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        transport: Transport | None = None,
+        clock: Clock = time.time,
+        nonce_source: NonceSource = secrets.token_bytes,
+        timeout: float = 5,
+        limits: Limits | None = None,
+    ) -> Pusher:
+        """Configure from `PUSHER_URL` or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`."""
+        config = AppConfig.from_env(os.environ if environ is None else environ, limits=limits)
+        return cls.from_config(
+            config, transport=transport, clock=clock, nonce_source=nonce_source, timeout=timeout
+        )
+
+    def __repr__(self) -> str:
+        return f"Pusher(app_id={self.app_id!r}, key={self.key!r}, host={self.host!r})"
+
+    # --- the reference's attributes -------------------------------------------
+
+    @property
+    def app_id(self) -> str:
+        """The app id."""
+        return self.config.app_id
+
+    @property
+    def key(self) -> str:
+        """The app key."""
+        return self.config.key
+
+    @property
+    def secret(self) -> str:
+        """The app secret (never shown in `repr`)."""
+        return self.config.secret
+
+    @property
+    def host(self) -> str:
+        """The API host."""
+        return self.config.host
+
+    @property
+    def port(self) -> int:
+        """The API port."""
+        return self.config.effective_port
+
+    @property
+    def ssl(self) -> bool:
+        """Whether requests use HTTPS."""
+        return self.config.scheme == "https"
+
+    @property
+    def transport(self) -> Transport:
+        """The transport requests go through."""
+        return self.typed.transport
+
+    # --- publishing --------------------------------------------------------------
+
+    def trigger(
+        self,
+        channels: str | Sequence[str],
+        event_name: str,
+        data: object,
+        socket_id: str | None = None,
+        info: str | Sequence[str] | None = None,
+    ) -> dict[str, Any]:
+        """Publish one event to one or more channels; returns the API's JSON."""
+        return dict(self.typed.trigger(channels, event_name, data, socket_id, info).raw)
+
+    def trigger_batch(
+        self,
+        batch: Sequence[Mapping[str, Any] | events.BatchEvent] = (),
+        already_encoded: bool = False,  # noqa: ARG002  # strings are never re-encoded anyway
+    ) -> dict[str, Any]:
+        """Publish up to 10 events in one request; the caller's list is not modified.
+
+        `already_encoded` is accepted for compatibility: string data is always
+        sent as is, so it changes nothing.
+        """
+        return dict(self.typed.trigger_batch(batch).raw)
+
+    def trigger_bulk(
+        self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
+    ) -> list[dict[str, Any]]:
+        """Publish any number of events as batches of 10, in order."""
+        return [dict(result.raw) for result in self.typed.trigger_bulk(batch)]
+
+    def send_to_user(self, user_id: str, event_name: str, data: object) -> dict[str, Any]:
+        """Publish an event to a signed-in user's connections."""
+        return dict(self.typed.send_to_user(user_id, event_name, data).raw)
+
+    # --- reading state -------------------------------------------------------------
+
+    def channels_info(
+        self, prefix_filter: str | None = None, attributes: str | Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        """The occupied channels (`{"channels": {...}}`)."""
+        return dict(self.typed.channels_info(prefix_filter, attributes or ()).raw)
+
+    def channel_info(
+        self, channel: str, attributes: str | Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        """One channel's state (`{"occupied": ..., ...}`)."""
+        return dict(self.typed.channel_info(channel, attributes or ()).raw)
+
+    def users_info(self, channel: str) -> dict[str, Any]:
+        """A presence channel's members (`{"users": [...]}`)."""
+        return dict(self.typed.users_info(channel).raw)
+
+    def terminate_user_connections(self, user_id: str) -> dict[str, Any]:
+        """Disconnect every connection on which `user_id` signed in."""
+        return self.typed.terminate_user_connections(user_id)
+
+    def get(self, path: str, params: Mapping[str, object] | None = None) -> dict[str, Any]:
+        """A signed GET of any path relative to `/apps/{app_id}`."""
+        return self.typed.get(path, params)
+
+    def post(
+        self, path: str, body: object, params: Mapping[str, object] | None = None
+    ) -> dict[str, Any]:
+        """A signed POST of any path relative to `/apps/{app_id}`."""
+        return self.typed.post(path, body, params)

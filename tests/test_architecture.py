@@ -1,0 +1,140 @@
+"""The hexagon holds: a pure core, lazy heavy imports, and a wheel with both packages."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ROOT / "pusher_core"
+EFFECTFUL = {
+    "socket",
+    "ssl",
+    "http.client",
+    "http.server",
+    "urllib.request",
+    "urllib3",
+    "requests",
+    "time",
+    "random",
+    "secrets",
+    "subprocess",
+    "asyncio",
+    "adapters",
+}
+EFFECTFUL_ATTRIBUTES = {("os", "environ"), ("os", "getenv"), ("os", "urandom"), ("time", "time")}
+
+
+def _top_level_imports(tree: ast.Module) -> set[str]:
+    top: list[ast.stmt] = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return _imports(ast.Module(body=top, type_ignores=[]))
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _banned(name: str) -> bool:
+    return any(name == b or name.startswith(f"{b}.") for b in EFFECTFUL)
+
+
+@pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda p: p.name)
+def test_core_module_is_pure(path: Path) -> None:
+    """No core module but client.py imports anything effectful or touches os.environ."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if path.name == "client.py":
+        # The shell may import time/secrets, and adapters only inside a function.
+        top_level = _top_level_imports(tree)
+        assert not {n for n in top_level if n.startswith("adapters")}, (
+            "adapters must be imported lazily"
+        )
+        return
+    bad = {name for name in _imports(tree) if _banned(name)}
+    attributes = {
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+    }
+    assert not bad, f"{path.name} imports {sorted(bad)}"
+    assert not attributes & EFFECTFUL_ATTRIBUTES, (
+        f"{path.name} uses {attributes & EFFECTFUL_ATTRIBUTES}"
+    )
+
+
+def test_nacl_is_imported_only_inside_functions() -> None:
+    """`nacl` never appears in a module-level import of the core."""
+    for path in CORE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = _top_level_imports(tree)
+        assert not {n for n in names if n.startswith("nacl")}, path.name
+
+
+def test_import_is_light() -> None:
+    """`import pusher_core` (and `adapters`) load neither urllib3, nacl, requests nor sockets."""
+    code = (
+        "import sys, pusher_core, adapters, pusher_core.client;"
+        "heavy = ('urllib3', 'nacl', 'requests', 'socket', 'http.client', 'ssl');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_module_declares_all() -> None:
+    """Every module of both packages has a curated `__all__`."""
+    for package in ("pusher_core", "adapters"):
+        for path in (ROOT / package).glob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            targets = {
+                t.id
+                for node in tree.body
+                if isinstance(node, (ast.Assign, ast.AnnAssign))
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(t, ast.Name)
+            }
+            assert "__all__" in targets, f"{package}/{path.name}"
+
+
+def test_wheel_ships_both_packages(tmp_path: Path) -> None:
+    """The wheel holds pusher_core (with py.typed) and adapters, nothing else at top level."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("pusher_core-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert tops == {"pusher_core", "adapters"}
+    assert "pusher_core/py.typed" in names
+    metadata = next(n for n in names if n.endswith("METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    runtime = {
+        line.split(":", 1)[1].strip().split(">")[0].split("=")[0].strip().lower()
+        for line in text.splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    }
+    assert runtime == {"attrs", "urllib3", "pynacl"}
