@@ -16,7 +16,7 @@ from pusher_core.errors import InvalidArgumentTypeError
 
 __all__ = ["dumps", "dumps_user", "loads"]
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def dumps(value: Any) -> str:
@@ -29,7 +29,9 @@ def dumps_user(value: Any, encoder: type[json.JSONEncoder] | None, argument: str
     try:
         if encoder is None:
             return _ENCODE(value)
-        return json.dumps(value, cls=encoder, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            value, cls=encoder, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
     except (TypeError, ValueError) as exc:
         raise InvalidArgumentTypeError(
             argument,

@@ -254,7 +254,7 @@ def verify_request(
     secret = secrets.get(key)
     if secret is None:
         return RejectedRequest(reason=RequestRejectReason.UNKNOWN_KEY)
-    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 12:  # noqa: PLR2004
+    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 20:  # noqa: PLR2004
         return RejectedRequest(reason=RequestRejectReason.BAD_TIMESTAMP)
     if abs(now - int(stamp)) > skew_seconds:
         return RejectedRequest(reason=RequestRejectReason.STALE)
