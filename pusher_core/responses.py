@@ -1,7 +1,8 @@
 """Turn HTTP responses into typed results, or typed `ApiError`s.
 
 Rules:
-- Any non-2xx status becomes an `ApiError` subclass carrying the status, the raw
+- Any non-2xx status (or a 2xx with soketi's embedded `{"error", "code"}`)
+  becomes an `ApiError` subclass carrying the status, the raw
   body, the server's message (`{"error": ...}` when present, else the text) and
   `Retry-After` when sent.
 - 2xx parsing is lenient: `{}`, soketi's `{"ok": true}` and unknown keys are
@@ -91,17 +92,46 @@ def _retry_after(response: HttpResponse) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def error_for(response: HttpResponse) -> ApiError:
-    """The typed error for a non-2xx response."""
-    status = response.status
+def _embedded_status(response: HttpResponse) -> int:
+    """The status the server meant.
+
+    soketi 1.x answers every API refusal with HTTP 200 and a body
+    `{"error": "...", "code": 401}` (its CORS headers are written before the
+    status, so the status is lost). A success body never has `error`, so a
+    2xx whose JSON object has a string `error` and a 4xx/5xx integer `code`
+    is that error.
+    """
+    body = response.body
+    if not body.startswith(b"{") or b'"error"' not in body:
+        return response.status
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return response.status
+    code = parsed.get("code") if isinstance(parsed, dict) else None
+    if isinstance(parsed.get("error"), str) and type(code) is int and 400 <= code < 600:  # noqa: PLR2004
+        return code
+    return response.status
+
+
+def error_for(response: HttpResponse, status: int | None = None) -> ApiError:
+    """The typed error for a refused request (`status` defaults to the response's)."""
+    status = response.status if status is None else status
     cls = _STATUS_ERRORS.get(status) or (ServerError if 500 <= status < 600 else BadStatusError)  # noqa: PLR2004
     return cls(status, response.body, _message(response.body), _retry_after(response))
 
 
 def raise_for_status(response: HttpResponse) -> None:
-    """Raise the typed `ApiError` unless the status is 2xx."""
+    """Raise the typed `ApiError` unless the request succeeded.
+
+    Success is a 2xx status, except a 2xx carrying an error body (see
+    `_embedded_status`).
+    """
     if not 200 <= response.status < 300:  # noqa: PLR2004
         raise error_for(response)
+    status = _embedded_status(response)
+    if status != response.status:
+        raise error_for(response, status)
 
 
 def parse_json(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
@@ -146,3 +147,41 @@ def test_errors_pickle() -> None:
     )
     arg = pickle.loads(pickle.dumps(errors.InvalidArgumentError("channel", "bad")))
     assert (arg.argument, str(arg)) == ("channel", "channel: bad")
+
+
+@pytest.mark.parametrize(
+    ("body", "cls"),
+    [
+        (b'{"error":"The secret authentication failed","code":401}', errors.AuthenticationError),
+        (
+            b'{"error":"The event data should be less than 100 KB.","code":413}',
+            errors.PayloadTooLargeApiError,
+        ),
+        (
+            b'{"error":"Cannot broadcast to more than 100 channels at once","code":400}',
+            errors.BadRequestError,
+        ),
+        (b'{"error":"The app 9 could not be found.","code":404}', errors.NotFoundError),
+    ],
+)
+def test_soketi_errors_hidden_in_200(body: bytes, cls: type[errors.ApiError]) -> None:
+    """soketi sends refusals as HTTP 200 with {"error", "code"}: they are errors, not successes."""
+    with pytest.raises(cls) as info:
+        parse_trigger(ok(body))
+    assert info.value.status == json.loads(body)["code"]
+    assert info.value.message == json.loads(body)["error"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"ok":true}',
+        b'{"error":"x","code":"limit"}',
+        b'{"error":"x","code":200}',
+        b'{"error":5,"code":401}',
+        b'{"error":',
+    ],
+)
+def test_success_bodies_that_mention_error(body: bytes) -> None:
+    """Only a string `error` with a 4xx/5xx integer `code` turns a 2xx into an error."""
+    assert parse_trigger(ok(body)).raw == (json.loads(body) if body.endswith(b"}") else {})

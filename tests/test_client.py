@@ -1,0 +1,163 @@
+"""The Pusher facade: reference-compatible calls, injected effects, thin build-send-interpret."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from pusher_core.client import Pusher
+from pusher_core.config import AppConfig
+from pusher_core.encryption import decrypt
+from pusher_core.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    InvalidArgumentError,
+    PusherBadAuth,
+)
+from pusher_core.events import trigger_request
+from pusher_core.transport import HttpRequest, HttpResponse
+
+MASTER_B64 = "OHRXNUZRTG5pUTFzQlFGd3J3N3Q2VFZFc0paZDEweVk="
+
+
+class Scripted:
+    """A transport that records requests and answers from a script."""
+
+    def __init__(self, *answers: HttpResponse) -> None:
+        self.sent: list[HttpRequest] = []
+        self._answers = list(answers)
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self.sent.append(request)
+        if self._answers:
+            return self._answers.pop(0)
+        return HttpResponse(status=200, body=b"{}")
+
+
+def make(*answers: HttpResponse, **kwargs: Any) -> tuple[Pusher, Scripted]:
+    transport = Scripted(*answers)
+    client = Pusher(
+        "4",
+        "key",
+        "secret",
+        ssl=False,
+        host="127.0.0.1",
+        port=6001,
+        transport=transport,
+        clock=lambda: 1_700_000_000.7,
+        nonce_source=lambda n: b"\x01" * n,
+        **kwargs,
+    )
+    return client, transport
+
+
+def test_trigger_builds_with_the_injected_clock() -> None:
+    """The shell's request equals the core's, built from the injected clock (truncated)."""
+    client, transport = make()
+    assert client.trigger("my-channel", "my-event", {"message": "hello world"}) == {}
+    expected = trigger_request(
+        client.config,
+        channels="my-channel",
+        event_name="my-event",
+        data={"message": "hello world"},
+        timestamp=1_700_000_000,
+    )
+    assert transport.sent == [expected]
+    assert transport.sent[0].url.startswith("http://127.0.0.1:6001/apps/4/events?")
+
+
+def test_returns_reference_shapes_and_typed_results() -> None:
+    """Methods return dicts like the reference; `.typed` returns values."""
+    body = b'{"channels":{"presence-a":{"user_count":2}}}'
+    client, _ = make(HttpResponse(status=200, body=body), HttpResponse(status=200, body=body))
+    assert client.channels_info("presence-", ["user_count"]) == json.loads(body)
+    typed = client.typed.channels_info("presence-", ["user_count"])
+    assert typed.channels["presence-a"].user_count == 2
+
+
+def test_errors_are_typed_and_keep_reference_names() -> None:
+    """A 401 raises AuthenticationError, which `except PusherBadAuth` catches."""
+    client, _ = make(HttpResponse(status=401, body=b'{"error":"The secret authentication failed"}'))
+    with pytest.raises(PusherBadAuth) as info:
+        client.trigger("c", "e", "d")
+    assert isinstance(info.value, AuthenticationError)
+    assert info.value.status == 401
+
+
+def test_encrypted_trigger_uses_the_nonce_source() -> None:
+    """Encrypted channels are sealed with the injected nonce source's bytes."""
+    client, transport = make(encryption_master_key_base64=MASTER_B64)
+    client.trigger("private-encrypted-x", "e", {"a": 1})
+    data = json.loads(transport.sent[0].body)["data"]
+    assert json.loads(data)["nonce"] == base64.b64encode(b"\x01" * 24).decode()
+    assert decrypt("private-encrypted-x", data, client.config.encryption_master_key) == '{"a":1}'
+
+
+def test_batch_bulk_send_to_user_terminate_and_generic() -> None:
+    """Every publishing and management call goes through the transport once per request."""
+    client, transport = make()
+    batch = [{"channel": "c", "name": "e", "data": str(i)} for i in range(25)]
+    assert client.trigger_batch(batch[:3]) == {}
+    assert client.trigger_bulk(batch) == [{}, {}, {}]
+    client.send_to_user("u1", "e", "hi")
+    client.terminate_user_connections("u1")
+    client.get("/channels", {"filter_by_prefix": "presence-"})
+    client.post("/events", {"name": "e", "channels": ["c"], "data": "x"})
+    paths = [r.path for r in transport.sent]
+    assert paths == [
+        "/apps/4/batch_events",
+        "/apps/4/batch_events",
+        "/apps/4/batch_events",
+        "/apps/4/batch_events",
+        "/apps/4/events",
+        "/apps/4/users/u1/terminate_connections",
+        "/apps/4/channels",
+        "/apps/4/events",
+    ]
+
+
+def test_validation_happens_before_sending() -> None:
+    """A bad call raises before anything reaches the transport."""
+    client, transport = make()
+    with pytest.raises(InvalidArgumentError):
+        client.trigger([], "e", "d")
+    with pytest.raises(InvalidArgumentError):
+        client.trigger_bulk(
+            [{"channel": "c", "name": "e", "data": "d"}] * 12
+            + [{"channel": "c", "name": "", "data": "d"}]
+        )
+    assert transport.sent == []
+
+
+def test_constructors_and_attributes() -> None:
+    """from_url/from_env/from_config configure the same client; the repr hides the secret."""
+    transport = Scripted()
+    by_url = Pusher.from_url("http://key:secret@127.0.0.1:6001/apps/4", transport=transport)
+    by_env = Pusher.from_env(
+        {"PUSHER_URL": "http://key:secret@127.0.0.1:6001/apps/4"}, transport=transport
+    )
+    by_config = Pusher.from_config(
+        AppConfig.from_url("http://key:secret@127.0.0.1:6001/apps/4"), transport=transport
+    )
+    assert by_url.config == by_env.config == by_config.config
+    assert (by_url.app_id, by_url.key, by_url.secret, by_url.host, by_url.port, by_url.ssl) == (
+        "4",
+        "key",
+        "secret",
+        "127.0.0.1",
+        6001,
+        False,
+    )
+    assert "secret" not in repr(by_url)
+    assert by_url.transport is transport
+    with pytest.raises(ConfigurationError, match="transport"):
+        Pusher("1", "k", "s", backend=object(), transport=transport)
+
+
+def test_default_transport_is_urllib3() -> None:
+    """Without a transport, the urllib3 adapter is built (lazily imported) with the timeout."""
+    client = Pusher("1", "k", "s", timeout=7)
+    assert type(client.transport).__name__ == "Urllib3Transport"
