@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pusher_core import events, queries, responses
+from pusher_core import auth, events, queries, responses, webhooks
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import ConfigurationError
 from pusher_core.transport import HttpRequest, HttpResponse, Transport
@@ -163,6 +163,41 @@ class TypedPusher:
             self.config, path=path, body=body, params=params, timestamp=self._now()
         )
         return responses.parse_json(self.send(request), self.config.json_decoder, strict=False)
+
+    def authorize_channel(
+        self,
+        channel: str,
+        socket_id: str,
+        user_id: str | int | None = None,
+        user_info: Any = None,
+    ) -> auth.ChannelAuth:
+        """Authorize a subscription (no I/O): private, presence or encrypted channels."""
+        return auth.authorize_channel(
+            self.config, channel=channel, socket_id=socket_id, user_id=user_id, user_info=user_info
+        )
+
+    def authenticate_user(self, socket_id: str, user_data: Mapping[str, Any]) -> auth.UserAuth:
+        """Sign a connection in as a user (no I/O)."""
+        return auth.authenticate_user(self.config, socket_id=socket_id, user_data=user_data)
+
+    def verify_webhook(
+        self,
+        headers: Mapping[str, str] | Sequence[tuple[str, str]],
+        body: bytes,
+        extra_secrets: Mapping[str, str] | None = None,
+    ) -> webhooks.WebhookVerdict:
+        """Verify a received webhook against the app's key (and `extra_secrets`), now."""
+        return webhooks.verify_webhook_for(
+            self.config,
+            headers=headers,
+            body=body,
+            now_ms=self._clock() * 1000,
+            extra_secrets=extra_secrets,
+        )
+
+    def now_ms(self) -> float:
+        """The injected clock, in milliseconds."""
+        return self._clock() * 1000
 
 
 class Pusher:
@@ -393,3 +428,40 @@ class Pusher:
     ) -> dict[str, Any]:
         """A signed POST of any path relative to `/apps/{app_id}`."""
         return self.typed.post(path, body, params)
+
+    # --- authorization and webhooks (pure; no request is sent) ------------------
+
+    def authenticate(
+        self, channel: str, socket_id: str, custom_data: Mapping[str, Any] | None = None
+    ) -> dict[str, str]:
+        """The reference's channel auth dict (`shared_secret` is a str, so it JSON-encodes)."""
+        return auth.authenticate(self.config, channel, socket_id, custom_data)
+
+    def authorize_channel(
+        self,
+        channel: str,
+        socket_id: str,
+        user_id: str | int | None = None,
+        user_info: Any = None,
+    ) -> auth.ChannelAuth:
+        """A typed `ChannelAuth` (`.to_json()` is the response body)."""
+        return self.typed.authorize_channel(channel, socket_id, user_id, user_info)
+
+    def authenticate_user(self, socket_id: str, user_data: Mapping[str, Any]) -> dict[str, str]:
+        """The reference's user sign-in dict: `{"auth": ..., "user_data": ...}`."""
+        return self.typed.authenticate_user(socket_id, user_data).to_dict()
+
+    def validate_webhook(
+        self, key: str | bytes | None, signature: str | bytes | None, body: str | bytes
+    ) -> dict[str, Any] | None:
+        """The reference's webhook check: the body as a dict, or None when invalid."""
+        return webhooks.validate_webhook(self.config, key, signature, body, self.typed.now_ms())
+
+    def verify_webhook(
+        self,
+        headers: Mapping[str, str] | Sequence[tuple[str, str]],
+        body: bytes,
+        extra_secrets: Mapping[str, str] | None = None,
+    ) -> webhooks.WebhookVerdict:
+        """A typed verdict: `ValidWebhook` with typed events, or `RejectedWebhook(reason)`."""
+        return self.typed.verify_webhook(headers, body, extra_secrets)
