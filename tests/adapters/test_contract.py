@@ -1,0 +1,497 @@
+"""The transport contract, run against both transports and real 127.0.0.1 servers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from adapters._errors import ExceptionMapping, map_exceptions, translate
+from pusher_core.errors import (
+    ConnectionDroppedError,
+    ConnectionFailedError,
+    ConnectTimeoutError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    ReadTimeoutError,
+    TLSError,
+    TransportError,
+)
+from pusher_core.transport import HttpRequest, HttpResponse, Transport
+
+if TYPE_CHECKING:
+    from .conftest import RequestFactory, Servers, TransportClass
+
+SECRET = "s3cr3t-never-on-the-wire"  # as in conftest
+Echo = Callable[[bytes], dict[str, Any]]
+
+
+def _check_error(
+    excinfo: pytest.ExceptionInfo[TransportError],
+    request: HttpRequest,
+    expected: type[TransportError],
+) -> None:
+    """The error is exactly `expected`, keeps the request and its cause, and hides the secret."""
+    error = excinfo.value
+    assert type(error) is expected
+    assert error.request is request
+    assert error.__cause__ is not None
+    assert SECRET not in str(error)
+    assert SECRET not in repr(error)
+    assert request.method in str(error)
+
+
+# --- answers ----------------------------------------------------------------------------
+
+
+def test_get_reaches_the_server_exactly_as_signed(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str, echo: Echo
+) -> None:
+    """A GET arrives with its path and query unchanged: the server's signature check passes."""
+    request = make_request(
+        f"echo/{tag}", method="GET", params={"info": "user_count,subscription_count"}
+    )
+    with transport_cls() as transport:
+        response = transport.send(request)
+    assert response.status == 200
+    document = echo(response.body)
+    assert document["method"] == "GET"
+    assert document["path"] == request.path
+    assert [tuple(pair) for pair in document["query"]] == list(request.query)
+    assert document["verdict"] == "ok"
+    assert document["body"] == ""
+
+
+def test_post_sends_body_and_headers(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str, echo: Echo
+) -> None:
+    """A POST carries its exact body and the request's headers."""
+    body = json.dumps({"name": "é-event", "channels": ["a"], "data": "x" * 50_000}).encode()
+    request = make_request(f"echo/{tag}", body=body)
+    with transport_cls() as transport:
+        response = transport.send(request)
+    document = echo(response.body)
+    assert document["body"].encode() == body
+    headers = {name.lower(): value for name, value in document["headers"]}
+    assert headers["content-type"] == "application/json"
+    assert headers["x-pusher-library"] == request.header("X-Pusher-Library")
+    assert headers["content-length"] == str(len(body))
+    assert headers["host"] == f"127.0.0.1:{request.port}"
+    assert document["verdict"] == "ok"
+    assert response.header("content-type") == "application/json"
+
+
+def test_encoded_path_and_query_survive_the_wire(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str, echo: Echo
+) -> None:
+    """Percent-encoded paths and reserved query characters verify on the server."""
+    request = make_request(
+        f"echo/{tag}", method="GET", params={"filter_by_prefix": "presence-é &=+#?/"}
+    )
+    with transport_cls() as transport:
+        document = echo(transport.send(request).body)
+    assert document["verdict"] == "ok"
+    assert ["filter_by_prefix", "presence-é &=+#?/"] in document["query"]
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 413, 429, 500, 503])
+def test_non_2xx_is_returned_not_raised(
+    transport_cls: TransportClass, make_request: RequestFactory, status: int
+) -> None:
+    """Every HTTP answer is data: status, headers and body come back as an HttpResponse."""
+    request = make_request(f"status/{status}")
+    with transport_cls() as transport:
+        response = transport.send(request)
+    assert isinstance(response, HttpResponse)
+    assert response.status == status
+    assert response.body == f"error {status}: from the test server".encode()
+    assert response.header("Retry-After") == ("7" if status == 429 else None)
+
+
+def test_redirects_are_not_followed(
+    transport_cls: TransportClass, make_request: RequestFactory
+) -> None:
+    """A 302 is returned as is."""
+    with transport_cls() as transport:
+        response = transport.send(make_request("redirect", method="GET"))
+    assert response.status == 302
+    assert response.header("Location") == "/apps/1/echo"
+
+
+def test_binary_bodies_are_bytes(
+    transport_cls: TransportClass, make_request: RequestFactory
+) -> None:
+    """A body that is not UTF-8 comes back byte for byte."""
+    with transport_cls() as transport:
+        response = transport.send(make_request("binary", method="GET"))
+    assert response.body == bytes(range(256))
+
+
+def test_transports_satisfy_the_port(transport_cls: TransportClass) -> None:
+    """Both classes implement the Transport protocol and repr without options leaking."""
+    with transport_cls(timeout=2) as transport:
+        assert isinstance(transport, Transport)
+        assert "timeout=2" in repr(transport)
+
+
+# --- connections -------------------------------------------------------------------------
+
+
+def test_keep_alive_reuses_one_connection(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """Three sequential requests share one TCP connection (same client port)."""
+    with transport_cls() as transport:
+        for _ in range(3):
+            assert transport.send(make_request(f"echo/{tag}")).status == 200
+    ports = {item.client_port for item in servers.seen(tag)}
+    assert len(servers.seen(tag)) == 3
+    assert len(ports) == 1
+
+
+def test_keep_alive_over_tls(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """HTTPS connections are kept alive too."""
+    with transport_cls(ca_certs=servers.cert) as transport:
+        for _ in range(3):
+            request = make_request(f"echo/{tag}", scheme="https")
+            assert transport.send(request).status == 200
+    assert len({item.client_port for item in servers.seen(tag)}) == 1
+
+
+def test_one_transport_is_safe_across_threads(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    echo: Echo,
+) -> None:
+    """8 threads x 20 requests on one transport: every answer is the thread's own."""
+    failures: list[str] = []
+    start = threading.Barrier(8)
+
+    def work(worker: int, transport: Transport) -> None:
+        start.wait()
+        for i in range(20):
+            body = json.dumps({"worker": worker, "i": i}).encode()
+            try:
+                document = echo(transport.send(make_request(f"echo/{tag}", body=body)).body)
+            except Exception as exc:  # reported below, in the test's thread
+                failures.append(repr(exc))
+                return
+            if document["body"].encode() != body:
+                failures.append(f"worker {worker} request {i} got {document['body']!r}")
+
+    with transport_cls() as transport:
+        threads = [threading.Thread(target=work, args=(n, transport)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    seen = servers.seen(tag)
+    assert len(seen) == 160
+    assert len({item.client_port for item in seen}) <= 8  # pooled, never one per request
+
+
+def test_server_closing_the_connection_is_handled(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """`Connection: close` and idle closes by the server cost a reconnect, not an error."""
+    with transport_cls() as transport:
+        assert transport.send(make_request(f"close-header/{tag}")).status == 200
+        assert transport.send(make_request(f"close-after/{tag}")).status == 200
+        time.sleep(0.05)  # let the server's close arrive
+        assert transport.send(make_request(f"close-header/{tag}")).status == 200
+    seen = servers.seen(tag)
+    assert len(seen) == 3  # nothing was sent twice
+    assert len({item.client_port for item in seen}) == 3
+
+
+def test_transport_recovers_after_an_error(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str
+) -> None:
+    """A failed connection is not reused: the next request works."""
+    with transport_cls(read_timeout=0.2) as transport:
+        with pytest.raises(ReadTimeoutError):
+            transport.send(make_request(f"slow/{tag}"))
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+
+
+def test_close_keeps_the_transport_usable(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """close() drops idle connections; a later request reconnects."""
+    transport = transport_cls()
+    try:
+        transport.send(make_request(f"echo/{tag}"))
+        transport.close()
+        transport.send(make_request(f"echo/{tag}"))
+    finally:
+        transport.close()
+    assert len({item.client_port for item in servers.seen(tag)}) == 2
+
+
+# --- no answer ------------------------------------------------------------------------------
+
+
+def test_read_timeout(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str
+) -> None:
+    """No answer within read_timeout raises ReadTimeoutError carrying the request."""
+    request = make_request(f"slow/{tag}")
+    with transport_cls(read_timeout=0.2) as transport:
+        started = time.monotonic()
+        with pytest.raises(ReadTimeoutError) as excinfo:
+            transport.send(request)
+    assert time.monotonic() - started < 1.5
+    _check_error(excinfo, request, ReadTimeoutError)
+
+
+def test_connection_refused(
+    transport_cls: TransportClass, make_request: RequestFactory, refused_port: int
+) -> None:
+    """Nothing listening raises ConnectionFailedError at once (no retries)."""
+    request = make_request("echo", port=refused_port)
+    with transport_cls() as transport:
+        started = time.monotonic()
+        with pytest.raises(ConnectionFailedError) as excinfo:
+            transport.send(request)
+    assert time.monotonic() - started < 1.0
+    _check_error(excinfo, request, ConnectionFailedError)
+
+
+def test_connect_timeout(
+    transport_cls: TransportClass, make_request: RequestFactory, unresponsive_port: int
+) -> None:
+    """A listener that never completes the handshake raises ConnectTimeoutError."""
+    request = make_request("echo", port=unresponsive_port)
+    with transport_cls(connect_timeout=0.2, read_timeout=5) as transport:
+        started = time.monotonic()
+        with pytest.raises(ConnectTimeoutError) as excinfo:
+            transport.send(request)
+    assert time.monotonic() - started < 1.5
+    _check_error(excinfo, request, ConnectTimeoutError)
+
+
+def test_connection_dropped_mid_response(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str
+) -> None:
+    """A response cut short raises ConnectionDroppedError."""
+    request = make_request(f"drop/{tag}")
+    with transport_cls() as transport, pytest.raises(ConnectionDroppedError) as excinfo:
+        transport.send(request)
+    _check_error(excinfo, request, ConnectionDroppedError)
+
+
+def test_hangup_on_a_fresh_connection_is_not_resent(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """The server read the request and closed: raised, and the request was sent once."""
+    request = make_request(f"hangup/{tag}")
+    with transport_cls() as transport, pytest.raises(ConnectionDroppedError) as excinfo:
+        transport.send(request)
+    _check_error(excinfo, request, ConnectionDroppedError)
+    assert len(servers.seen(tag)) == 1
+
+
+# --- TLS ----------------------------------------------------------------------------------------
+
+
+def test_tls_is_verified_by_default(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """A self-signed certificate is rejected by the default trust store with TLSError."""
+    request = make_request(f"echo/{tag}", scheme="https")
+    with transport_cls() as transport, pytest.raises(TLSError) as excinfo:
+        transport.send(request)
+    _check_error(excinfo, request, TLSError)
+    assert servers.seen(tag) == []
+
+
+def test_tls_trusts_ca_certs(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    echo: Echo,
+) -> None:
+    """`ca_certs` pointing at the certificate makes the handshake succeed."""
+    request = make_request(f"echo/{tag}", scheme="https")
+    with transport_cls(ca_certs=str(servers.cert)) as transport:
+        response = transport.send(request)
+    assert response.status == 200
+    assert echo(response.body)["verdict"] == "ok"
+
+
+def test_tls_uses_the_given_context(
+    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """An `ssl.SSLContext` trusting the certificate is used as is."""
+    context = ssl.create_default_context(cafile=str(servers.cert))
+    with transport_cls(ssl_context=context) as transport:
+        assert transport.send(make_request(f"echo/{tag}", scheme="https")).status == 200
+
+
+def test_tls_context_verify_mode_is_respected(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str
+) -> None:
+    """A context that disables verification (tests only!) is not silently re-enabled."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    # urllib3 rightly warns about unverified requests; the stdlib transport does not.
+    warns = transport_cls.__name__ == "Urllib3Transport"
+    with (
+        transport_cls(ssl_context=context) as transport,
+        pytest.warns(Warning, match="Unverified HTTPS") if warns else contextlib.nullcontext(),
+    ):
+        assert transport.send(make_request(f"echo/{tag}", scheme="https")).status == 200
+    assert context.verify_mode == ssl.CERT_NONE
+
+
+# --- proxies ------------------------------------------------------------------------------------
+
+
+def test_http_proxy_gets_the_absolute_target(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    echo: Echo,
+) -> None:
+    """With proxy_url, plain-http requests go to the proxy in absolute form."""
+    request = make_request(f"echo/{tag}")
+    proxy = f"http://127.0.0.1:{servers.http.port}"
+    with transport_cls(proxy_url=proxy) as transport:
+        document = echo(transport.send(request).body)
+    assert document["target"] == request.url
+    assert document["verdict"] == "ok"
+
+
+def test_https_goes_through_a_connect_tunnel(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    echo: Echo,
+) -> None:
+    """With proxy_url, https requests tunnel through CONNECT and still verify TLS."""
+    request = make_request(f"echo/{tag}", scheme="https")
+    proxy = f"http://127.0.0.1:{servers.http.port}"
+    with transport_cls(proxy_url=proxy, ca_certs=servers.cert) as transport:
+        for _ in range(2):
+            assert echo(transport.send(request).body)["verdict"] == "ok"
+    with servers.http.lock:
+        tunnels = [
+            item
+            for item in servers.http.log
+            if item.method == "CONNECT" and item.target == f"127.0.0.1:{servers.https.port}"
+        ]
+    assert tunnels  # the tunnel is kept alive for the second request
+    assert len({item.client_port for item in servers.seen(tag)}) == 1
+
+
+# --- options ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "argument"),
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": -1.0}, "timeout"),
+        ({"timeout": float("inf")}, "timeout"),
+        ({"connect_timeout": 0}, "connect_timeout"),
+        ({"read_timeout": float("nan")}, "read_timeout"),
+        ({"pool_maxsize": 0}, "pool_maxsize"),
+        ({"ca_certs": "/nonexistent/ca.pem"}, "ca_certs"),
+    ],
+)
+def test_bad_options_name_the_argument(
+    transport_cls: TransportClass, options: dict[str, Any], argument: str
+) -> None:
+    """Unusable options raise InvalidArgumentError naming the option."""
+    with pytest.raises(InvalidArgumentError) as excinfo:
+        transport_cls(**options)
+    assert excinfo.value.argument == argument
+
+
+@pytest.mark.parametrize(
+    ("options", "argument"),
+    [
+        ({"timeout": "5"}, "timeout"),
+        ({"timeout": True}, "timeout"),
+        ({"pool_maxsize": 2.5}, "pool_maxsize"),
+        ({"ssl_context": "yes"}, "ssl_context"),
+    ],
+)
+def test_mistyped_options_name_the_argument(
+    transport_cls: TransportClass, options: dict[str, Any], argument: str
+) -> None:
+    """Options of the wrong type raise InvalidArgumentTypeError naming the option."""
+    with pytest.raises(InvalidArgumentTypeError) as excinfo:
+        transport_cls(**options)
+    assert excinfo.value.argument == argument
+
+
+def test_ca_certs_and_ssl_context_are_exclusive(
+    transport_cls: TransportClass, servers: Servers
+) -> None:
+    """Giving both TLS options is refused rather than guessing which wins."""
+    with pytest.raises(InvalidArgumentError) as excinfo:
+        transport_cls(ca_certs=servers.cert, ssl_context=ssl.create_default_context())
+    assert excinfo.value.argument == "ca_certs"
+
+
+# --- map_exceptions ----------------------------------------------------------------------------
+
+
+class _ForeignError(Exception):
+    pass
+
+
+class _ForeignChildError(_ForeignError):
+    pass
+
+
+_REQUEST = HttpRequest(method="GET", scheme="http", host="127.0.0.1", port=1, path="/apps/1/x")
+
+
+def test_map_exceptions_uses_the_first_matching_entry() -> None:
+    """Entries are tried in order; the error keeps the request and its cause."""
+    mapping: ExceptionMapping = {
+        _ForeignChildError: ConnectionDroppedError,
+        _ForeignError: ConnectionFailedError,
+    }
+    original = _ForeignChildError("boom")
+    with pytest.raises(ConnectionDroppedError) as excinfo, map_exceptions(mapping, _REQUEST):
+        raise original
+    assert excinfo.value.request is _REQUEST
+    assert excinfo.value.__cause__ is original
+    assert str(excinfo.value) == "_ForeignChildError: boom (GET http://127.0.0.1:1/apps/1/x)"
+    with pytest.raises(ConnectionFailedError), map_exceptions(mapping, _REQUEST):
+        raise _ForeignError
+
+
+def test_map_exceptions_names_the_phase() -> None:
+    """`during` is part of the message; an empty exception text is left out."""
+    error = translate(TimeoutError(), {OSError: ConnectTimeoutError}, _REQUEST, during="phase")
+    assert isinstance(error, ConnectTimeoutError)
+    assert error.message == "TimeoutError phase"
+
+
+def test_map_exceptions_lets_unmapped_errors_through() -> None:
+    """Exceptions outside the mapping, and success, pass unchanged."""
+    mapping: ExceptionMapping = {_ForeignError: TransportError}
+    with pytest.raises(KeyError), map_exceptions(mapping, _REQUEST):
+        raise KeyError("x")
+    with map_exceptions(mapping, _REQUEST):
+        pass
+    assert translate(KeyError(), mapping, _REQUEST) is None

@@ -1,0 +1,234 @@
+"""UrllibTransport specifics: stdlib only, the stale-connection rule, error phases, the pool."""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import select
+import socket
+import ssl
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pytest
+
+import adapters.urllib_transport as module
+from adapters._errors import translate
+from adapters.urllib_transport import UrllibTransport, make_ssl_context
+from pusher_core.errors import (
+    ConnectionDroppedError,
+    ConnectionFailedError,
+    ConnectTimeoutError,
+    InvalidArgumentError,
+    ReadTimeoutError,
+    TLSError,
+    TransportError,
+)
+from pusher_core.transport import HttpRequest
+
+if TYPE_CHECKING:
+    from .conftest import RequestFactory, Servers
+
+module_is_dropped = module._is_dropped
+_REQUEST = HttpRequest(method="GET", scheme="http", host="127.0.0.1", port=1, path="/apps/1/x")
+
+
+def _idle_connections(transport: UrllibTransport) -> list[http.client.HTTPConnection]:
+    return [conn for conns in transport._idle.values() for conn, _ in conns]
+
+
+def _wait_until_closed_by_server(conn: http.client.HTTPConnection) -> None:
+    assert conn.sock is not None
+    readable, _, _ = select.select([conn.sock], [], [], 5.0)
+    assert readable, "the server did not close the connection"
+
+
+def test_only_the_standard_library_is_imported() -> None:
+    """The module imports nothing but the stdlib, pusher_core and adapters."""
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    third_party = roots - set(sys.stdlib_module_names) - {"adapters", "pusher_core", "__future__"}
+    assert third_party <= {"certifi", "typing_extensions"}  # optional / type-checking only
+
+
+def test_idle_close_is_detected_before_reuse(
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rule 1: a pooled connection the server closed is discarded before anything is written."""
+    monkeypatch.setattr(module, "_POLL_AFTER", 0.0)  # as if idle long enough to be polled
+    polled: list[bool] = []
+
+    def spy(conn: http.client.HTTPConnection) -> bool:
+        polled.append(dropped := module_is_dropped(conn))
+        return dropped
+
+    monkeypatch.setattr(module, "_is_dropped", spy)
+    with UrllibTransport() as transport:
+        transport.send(make_request(f"close-after/{tag}"))
+        (conn,) = _idle_connections(transport)
+        _wait_until_closed_by_server(conn)
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+    assert polled == [True]
+    seen = servers.seen(tag)
+    assert len(seen) == 2  # each request sent once
+    assert seen[0].client_port != seen[1].client_port
+
+
+def test_hot_connections_skip_the_poll(
+    make_request: RequestFactory, monkeypatch: pytest.MonkeyPatch, tag: str
+) -> None:
+    """A connection reused right away is not polled (rule 2 covers an early close)."""
+    polled: list[http.client.HTTPConnection] = []
+
+    def spy(conn: http.client.HTTPConnection) -> bool:
+        polled.append(conn)
+        return False
+
+    monkeypatch.setattr(module, "_is_dropped", spy)
+    with UrllibTransport() as transport:
+        for _ in range(3):
+            transport.send(make_request(f"echo/{tag}"))
+    assert polled == []
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_stale_connection_race_resends_once_on_a_fresh_connection(
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    monkeypatch: pytest.MonkeyPatch,
+    scheme: Literal["http", "https"],
+) -> None:
+    """Rule 2: a reused connection found closed only when used is retried once, fresh."""
+    monkeypatch.setattr(module, "_is_dropped", lambda _conn: False)  # lose the race on purpose
+    with UrllibTransport(ca_certs=servers.cert) as transport:
+        transport.send(make_request(f"close-after/{tag}", scheme=scheme))
+        (conn,) = _idle_connections(transport)
+        _wait_until_closed_by_server(conn)
+        assert transport.send(make_request(f"echo/{tag}", scheme=scheme)).status == 200
+    seen = servers.seen(tag)
+    assert len(seen) == 2  # the closed connection never delivered the request
+    assert seen[0].client_port != seen[1].client_port
+
+
+def test_reused_connection_hangup_is_resent_once_then_raised(
+    make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """Rule 2 and 3: a hang-up with no response byte on a reused connection is resent
+    once on a fresh connection; when that fails too, it raises."""
+    request = make_request(f"hangup/{tag}")
+    with UrllibTransport() as transport:
+        transport.send(make_request(f"echo/{tag}"))
+        with pytest.raises(ConnectionDroppedError) as excinfo:
+            transport.send(request)
+    assert excinfo.value.request is request
+    hangups = [item for item in servers.seen(tag) if "/hangup/" in item.target]
+    assert len(hangups) == 2  # the reused connection, then exactly one fresh one
+    assert len({item.client_port for item in hangups}) == 2
+
+
+def test_timeouts_are_never_resent(
+    make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """Rule 3: a read timeout on a reused connection raises; the request was sent once."""
+    with UrllibTransport(read_timeout=0.2) as transport:
+        transport.send(make_request(f"echo/{tag}"))
+        with pytest.raises(ReadTimeoutError):
+            transport.send(make_request(f"slow/{tag}"))
+    assert len([item for item in servers.seen(tag) if "/slow/" in item.target]) == 1
+
+
+def test_connection_close_is_not_pooled(make_request: RequestFactory, tag: str) -> None:
+    """A response with `Connection: close` leaves nothing in the pool."""
+    with UrllibTransport() as transport:
+        transport.send(make_request(f"close-header/{tag}"))
+        assert _idle_connections(transport) == []
+        transport.send(make_request(f"echo/{tag}"))
+        assert len(_idle_connections(transport)) == 1
+
+
+def test_pool_keeps_at_most_pool_maxsize_idle(make_request: RequestFactory, tag: str) -> None:
+    """Connections beyond pool_maxsize are closed when returned."""
+    start = threading.Barrier(4)
+
+    def work(transport: UrllibTransport) -> None:
+        start.wait()
+        for _ in range(5):
+            transport.send(make_request(f"echo/{tag}"))
+
+    with UrllibTransport(pool_maxsize=2) as transport:
+        threads = [threading.Thread(target=work, args=(transport,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert 1 <= len(_idle_connections(transport)) <= 2
+    assert _idle_connections(transport) == []
+
+
+def test_connect_phase_errors_are_connect_errors() -> None:
+    """While connecting: timeouts, TLS failures and refusals map to connect-phase errors."""
+    cases: list[tuple[BaseException, type[TransportError]]] = [
+        (TimeoutError("timed out"), ConnectTimeoutError),
+        (ssl.SSLCertVerificationError("certificate verify failed"), TLSError),
+        (ssl.SSLError("handshake failure"), TLSError),
+        (ConnectionRefusedError(111, "refused"), ConnectionFailedError),
+        (socket.gaierror(-2, "Name or service not known"), ConnectionFailedError),
+        (OSError("Tunnel connection failed: 407"), ConnectionFailedError),
+    ]
+    for exc, expected in cases:
+        error = translate(exc, module._CONNECT_ERRORS, _REQUEST)
+        assert type(error) is expected, exc
+
+
+def test_exchange_phase_errors_are_response_errors() -> None:
+    """Once connected: timeouts are read timeouts, closes are drops, garbage is a TransportError."""
+    cases: list[tuple[BaseException, type[TransportError]]] = [
+        (TimeoutError("timed out"), ReadTimeoutError),
+        (http.client.RemoteDisconnected("closed"), ConnectionDroppedError),
+        (http.client.IncompleteRead(b"x", 9), ConnectionDroppedError),
+        (ConnectionResetError(104, "reset"), ConnectionDroppedError),
+        (BrokenPipeError(32, "pipe"), ConnectionDroppedError),
+        (ssl.SSLEOFError("EOF"), ConnectionDroppedError),
+        (ssl.SSLError("bad record mac"), TLSError),
+        (http.client.BadStatusLine("garbage"), TransportError),
+    ]
+    for exc, expected in cases:
+        error = translate(exc, module._EXCHANGE_ERRORS, _REQUEST)
+        assert type(error) is expected, exc
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://127.0.0.1:3128", "socks5://127.0.0.1:1080", "http://", "http://127.0.0.1:99999"],
+)
+def test_only_http_proxies_are_accepted(url: str) -> None:
+    """proxy_url must be an http:// proxy with a host (CONNECT tunnels https through it)."""
+    with pytest.raises(InvalidArgumentError) as excinfo:
+        UrllibTransport(proxy_url=url)
+    assert excinfo.value.argument == "proxy_url"
+
+
+def test_proxy_credentials_become_a_basic_header() -> None:
+    """user:password in the proxy URL is sent as Proxy-Authorization (decoded first)."""
+    host, port, headers = module._parse_proxy("http://us%40er:p%3Ass@127.0.0.1:3128")
+    assert (host, port) == ("127.0.0.1", 3128)
+    assert headers == {"Proxy-Authorization": "Basic dXNAZXI6cDpzcw=="}
+
+
+def test_default_ssl_context_is_shared_and_verifying() -> None:
+    """The default context verifies certificates and host names, and is built once."""
+    context = make_ssl_context()
+    assert context is make_ssl_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
