@@ -10,13 +10,26 @@ Rules:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from json.encoder import encode_basestring
 from typing import Any
 
 from pusher_core.errors import InvalidArgumentTypeError
 
-__all__ = ["dumps", "dumps_user", "loads"]
+__all__ = ["dumps", "dumps_user", "encode", "loads", "string"]
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+encode: Callable[[Any], str] = _ENCODE
+"""`dumps` without the wrapper call, for hot loops; raises as `json` does."""
+
+string: Callable[[str], str] = encode_basestring
+"""The JSON literal of one `str`, exactly as `dumps` writes a string (no ASCII-escaping).
+
+It is the very function `dumps` applies to every string (C-accelerated), so an
+envelope of string fields assembled around it is byte-identical to `dumps` of
+the same dict with the same key order, without the general-purpose encoder.
+"""
 
 
 def dumps(value: Any) -> str:

@@ -14,8 +14,9 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -29,14 +30,14 @@ from pusher_core.channels import (
     validate_socket_id,
     validate_user_id,
 )
-from pusher_core.config import AppConfig
+from pusher_core.config import AppConfig, Limits
 from pusher_core.encryption import derive_nonce, encrypt
 from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
     PayloadTooLargeError,
 )
-from pusher_core.signing import app_path, sign_request
+from pusher_core.signing import signed_request
 from pusher_core.transport import HttpRequest
 
 __all__ = [
@@ -50,6 +51,10 @@ __all__ = [
 
 _ENCRYPTED_PREFIX = "private-encrypted-"
 _BATCH_KEYS = frozenset(("channel", "name", "data", "socket_id", "info"))
+_PLAIN_CHANNEL = re.compile(r"[-A-Za-z0-9_=@,.;]+").fullmatch  # channels.py's charset
+_string = _json.string
+_ENCODE = _json.encode
+_MISSING = object()
 
 
 def event_data(
@@ -129,18 +134,24 @@ def trigger_request(
         info: attributes to return per channel (`user_count`, `subscription_count`).
         nonce: 24 random bytes; required only for a `private-encrypted-` channel.
     """
-    names = validate_channels(channels, config.limits)
-    body: dict[str, Any] = {
-        "name": validate_event_name(event_name, config.limits),
-        "channels": list(names),
-        "data": event_data(config, _single_channel(names), data, nonce),
-    }
+    limits = config.limits
+    names = (
+        (channels,)
+        if _plain_channel(channels, limits)
+        else validate_channels(channels, limits)  # many channels, or any other case
+    )
+    name = validate_event_name(event_name, limits)
+    text = event_data(config, _single_channel(names), data, nonce)
+    # The body is `{"name", "channels", "data"[, "socket_id"][, "info"]}`, all strings:
+    # assembled with the JSON encoder's own string function (see `_json.string`).
+    channel_list = _string(names[0]) if len(names) == 1 else ",".join(map(_string, names))
+    body = f'{{"name":{_string(name)},"channels":[{channel_list}],"data":{_string(text)}'
     if socket_id is not None:
-        body["socket_id"] = validate_socket_id(socket_id)
+        body += f',"socket_id":{_string(validate_socket_id(socket_id))}'
     info_csv = validate_info(info)
     if info_csv is not None:
-        body["info"] = info_csv
-    return _post(config, app_path(config, "events"), body, timestamp)
+        body += f',"info":{_string(info_csv)}'
+    return _post(config, f"/apps/{config.app_id}/events", body + "}", timestamp)
 
 
 @attrs.frozen(kw_only=True)
@@ -154,52 +165,136 @@ class BatchEvent:
     info: str | tuple[str, ...] | None = None
 
 
-def _batch_item(
-    config: AppConfig, event: object, index: int, nonce: bytes | None
-) -> dict[str, Any]:
-    where = f"batch[{index}]"
+def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
+    """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
+    if (
+        type(event) is dict
+        and "channel" in event
+        and "name" in event
+        and "data" in event
+        and _BATCH_KEYS.issuperset(event)
+    ):
+        return event  # the common case, checked in one go; anything else is diagnosed below
     if isinstance(event, BatchEvent):
-        fields: Mapping[str, Any] = attrs.asdict(event, recurse=False)
-    elif isinstance(event, Mapping):
+        return attrs.asdict(event, recurse=False)
+    if isinstance(event, Mapping):
         unknown = set(event) - _BATCH_KEYS
         if unknown:
             raise InvalidArgumentError(
-                where, f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}"
+                f"batch[{index}]",
+                f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
             )
         for required in ("channel", "name", "data"):
             if required not in event:
-                raise InvalidArgumentError(where, f"is missing {required!r}")
-        fields = event
-    else:
-        raise InvalidArgumentTypeError(
-            where, f"must be a dict or BatchEvent, got {type(event).__name__}"
+                raise InvalidArgumentError(f"batch[{index}]", f"is missing {required!r}")
+        return event
+    raise InvalidArgumentTypeError(
+        f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
+    )
+
+
+def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | None) -> str:
+    """One event of a batch as its JSON object text: `{"name", "channel", "data", ...}`."""
+    fields = _batch_fields(event, index)
+    limits = config.limits
+    channel = fields["channel"]
+    if not _plain_channel(channel, limits):
+        channel = validate_channel(channel, limits, f"batch[{index}].channel")
+    name = fields["name"]
+    if not (
+        type(name) is str and 0 < len(name) <= limits.max_event_name_length and name.isprintable()
+    ):
+        name = validate_event_name(name, limits, f"batch[{index}].name")
+    text = event_data(
+        config,
+        channel,
+        fields["data"],
+        # Only encrypted events use a nonce: derive one for them alone.
+        None
+        if nonce is None or not channel.startswith(_ENCRYPTED_PREFIX)
+        else derive_nonce(nonce, index),
+        f"batch[{index}].data",
+    )
+    item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
+    socket_id = fields.get("socket_id")
+    if socket_id is not None:
+        item += (
+            f',"socket_id":{_string(validate_socket_id(socket_id, f"batch[{index}].socket_id"))}'
         )
-    channel = validate_channel(fields["channel"], config.limits, f"{where}.channel")
-    item: dict[str, Any] = {
-        "name": validate_event_name(fields["name"], config.limits, f"{where}.name"),
-        "channel": channel,
-        "data": event_data(
-            config,
-            channel,
-            fields["data"],
-            None if nonce is None else derive_nonce(nonce, index),
-            f"{where}.data",
-        ),
-    }
-    if fields.get("socket_id") is not None:
-        item["socket_id"] = validate_socket_id(fields["socket_id"], f"{where}.socket_id")
-    info_csv = validate_info(fields.get("info"), f"{where}.info")
-    if info_csv is not None:
-        item["info"] = info_csv
-    return item
+    info = fields.get("info")
+    if info is not None:
+        info_csv = validate_info(info, f"batch[{index}].info")
+        if info_csv is not None:
+            item += f',"info":{_string(info_csv)}'
+    return item + "}"
 
 
-def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list[dict[str, Any]]:
+def _plain_channel(channel: object, limits: Limits) -> TypeGuard[str]:
+    """True for a `str` channel name of the plain charset within the limit (the common case).
+
+    False sends the name through `validate_channel`, which accepts the other valid
+    names (`#server-to-user-...`) and explains every rejection.
+    """
+    return (
+        type(channel) is str
+        and len(channel) <= limits.max_channel_name_length
+        and _PLAIN_CHANNEL(channel) is not None
+    )
+
+
+def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list[str]:
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
         raise InvalidArgumentTypeError(
             "batch", f"must be a list of events, got {type(events).__name__}"
         )
-    return [_batch_item(config, event, i, nonce) for i, event in enumerate(events)]
+    if config.json_encoder is not None:
+        return [_batch_item(config, event, i, nonce) for i, event in enumerate(events)]
+    # Each event takes the fast path (`_plain_item`) or, if that declines it, the
+    # fully checked one, which explains every failure.
+    limits = (
+        config.limits.max_channel_name_length,
+        config.limits.max_event_name_length,
+        config.limits.max_payload_bytes,
+    )
+    return [
+        _plain_item(event, limits) or _batch_item(config, event, index, nonce)
+        for index, event in enumerate(events)
+    ]
+
+
+def _plain_item(event: object, limits: tuple[int, int, int]) -> str | None:
+    """The text of the common event, or None to leave it to `_batch_item`.
+
+    The common event is a dict of exactly channel, name and data, with a plain
+    unencrypted channel, a usable name and ASCII data within the limit: the same
+    checks `_batch_item` applies, giving the same text (default JSON encoder only).
+    """
+    if type(event) is not dict or len(event) != 3:  # noqa: PLR2004  # channel, name, data
+        return None
+    channel, name, data = event.get("channel"), event.get("name"), event.get("data", _MISSING)
+    max_channel, max_name, max_payload = limits
+    if not (
+        type(channel) is str
+        and len(channel) <= max_channel
+        and _PLAIN_CHANNEL(channel) is not None
+        and not channel.startswith(_ENCRYPTED_PREFIX)
+        and type(name) is str
+        and 0 < len(name) <= max_name
+        and name.isprintable()
+    ):
+        return None
+    if type(data) is str:
+        text = data
+    elif isinstance(data, str) or data is _MISSING:
+        return None
+    else:
+        try:
+            text = _ENCODE(data)
+        except (TypeError, ValueError):
+            return None
+    if not text.isascii() or len(text) > max_payload:
+        return None
+    return f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}}}'
 
 
 def trigger_batch_request(
@@ -217,7 +312,11 @@ def trigger_batch_request(
     """
     items = _batch_items(config, events, nonce)
     _check_batch_size(config, len(items))
-    return _post(config, app_path(config, "batch_events"), {"batch": items}, timestamp)
+    return _post(config, f"/apps/{config.app_id}/batch_events", _batch_body(items), timestamp)
+
+
+def _batch_body(items: list[str]) -> str:
+    return '{"batch":[' + ",".join(items) + "]}"
 
 
 def _check_batch_size(config: AppConfig, size: int) -> None:
@@ -247,9 +346,9 @@ def trigger_bulk_requests(
     if not items:
         raise InvalidArgumentError("batch", "is empty: give at least one event")
     size = config.limits.max_batch_size
-    path = app_path(config, "batch_events")
+    path = f"/apps/{config.app_id}/batch_events"
     return tuple(
-        _post(config, path, {"batch": items[start : start + size]}, timestamp)
+        _post(config, path, _batch_body(items[start : start + size]), timestamp)
         for start in range(0, len(items), size)
     )
 
@@ -269,11 +368,8 @@ def send_to_user_request(
     )
 
 
-def _post(config: AppConfig, path: str, body: object, timestamp: int) -> HttpRequest:
-    return sign_request(
-        config,
-        method="POST",
-        path=path,
-        body=_json.dumps(body).encode("utf-8"),
-        timestamp=timestamp,
-    )
+def _post(config: AppConfig, path: str, body: str, timestamp: int) -> HttpRequest:
+    """Sign a POST of the JSON text `body` to `path` (a literal path: no segment to encode)."""
+    if type(timestamp) is not int:
+        raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
+    return signed_request(config, "POST", path, (), body.encode("utf-8"), timestamp)

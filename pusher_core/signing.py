@@ -23,7 +23,7 @@ import attrs
 
 from pusher_core._version import __version__
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
-from pusher_core.transport import HttpRequest
+from pusher_core.transport import HttpRequest, encode_query, signed_http_request
 
 if TYPE_CHECKING:
     from pusher_core.config import AppConfig
@@ -47,8 +47,8 @@ __all__ = [
 AUTH_VERSION = "1.0"
 DEFAULT_SKEW_SECONDS = 600
 LIBRARY_HEADER = ("X-Pusher-Library", f"pusher-core {__version__}")
-_JSON_HEADERS = (LIBRARY_HEADER, ("Content-Type", "application/json"))
-_BARE_HEADERS = (LIBRARY_HEADER,)
+_JSON_HEADERS: tuple[tuple[str, str], ...] = (LIBRARY_HEADER, ("Content-Type", "application/json"))
+_BARE_HEADERS: tuple[tuple[str, str], ...] = (LIBRARY_HEADER,)
 _RESERVED = frozenset(("auth_key", "auth_timestamp", "auth_version", "auth_signature", "body_md5"))
 
 
@@ -57,8 +57,18 @@ def app_path(config: AppConfig, *segments: str) -> str:
 
     Channel-name characters stay literal except `#`, which becomes `%23`.
     """
-    encoded = "/".join(quote(segment, safe="=@,;") for segment in segments)
+    encoded = "/".join([_path_segment(segment) for segment in segments])
     return f"/apps/{config.app_id}/{encoded}"
+
+
+_PATH_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~=@,;")
+
+
+def _path_segment(segment: str) -> str:
+    # Fast path: characters `quote` keeps as they are (most channel names).
+    if _PATH_SAFE.issuperset(segment):
+        return segment
+    return quote(segment, safe="=@,;")
 
 
 def hmac_sha256_hex(secret: str, message: str) -> str:
@@ -149,23 +159,76 @@ def sign_request(
     """
     if type(timestamp) is not int:
         raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
-    method = method.upper()
-    return HttpRequest(
-        method=method,
-        scheme=config.scheme,
-        host=config.host,
-        port=config.effective_port,
-        path=path,
-        query=signed_query(
-            config,
-            method=method,
-            path=path,
-            params=_check_params(params),
-            body=body,
-            timestamp=timestamp,
-        ),
-        headers=_JSON_HEADERS if body else _BARE_HEADERS,
-        body=body,
+    return signed_request(config, method.upper(), path, _check_params(params), body, timestamp)
+
+
+def signed_request(
+    config: AppConfig,
+    method: str,
+    path: str,
+    params: tuple[tuple[str, str], ...],
+    body: bytes,
+    timestamp: int,
+) -> HttpRequest:
+    """`sign_request` for callers whose arguments are already checked (the builders).
+
+    `method` is upper case, `params` holds checked, lower-cased pairs (usually
+    none), `body` is bytes and `timestamp` an int. The result is identical to the
+    general path's; without params the query is assembled in its fixed sorted
+    order (`auth_key` < `auth_timestamp` < `auth_version` < `body_md5`) and the
+    wire target alongside it, instead of sorting and re-encoding.
+    """
+    if params:
+        general = signed_query(
+            config, method=method, path=path, params=params, body=body, timestamp=timestamp
+        )
+        return signed_http_request(
+            method,
+            config.scheme,
+            config.host,
+            config.effective_port,
+            path,
+            general,
+            _JSON_HEADERS if body else _BARE_HEADERS,
+            body,
+            f"{path}?{encode_query(general)}",
+            config.base_url,
+        )
+    scheme, host, port, origin, signed_prefix, wire_prefix = config._request_parts  # noqa: SLF001
+    stamp = str(timestamp)
+    if body:
+        md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
+        tail = f"{stamp}&auth_version={AUTH_VERSION}&body_md5={md5}"
+        signature = config.sign(f"{method}\n{path}\n{signed_prefix}{tail}")
+        query: tuple[tuple[str, str], ...] = (
+            ("auth_key", config.key),
+            ("auth_timestamp", stamp),
+            ("auth_version", AUTH_VERSION),
+            ("body_md5", md5),
+            ("auth_signature", signature),
+        )
+        headers = _JSON_HEADERS
+    else:
+        tail = f"{stamp}&auth_version={AUTH_VERSION}"
+        signature = config.sign(f"{method}\n{path}\n{signed_prefix}{tail}")
+        query = (
+            ("auth_key", config.key),
+            ("auth_timestamp", stamp),
+            ("auth_version", AUTH_VERSION),
+            ("auth_signature", signature),
+        )
+        headers = _BARE_HEADERS
+    return signed_http_request(
+        method,
+        scheme,
+        host,
+        port,
+        path,
+        query,
+        headers,
+        body,
+        f"{path}?{wire_prefix}{tail}&auth_signature={signature}",
+        origin,
     )
 
 

@@ -23,8 +23,9 @@ _SAFE_QUERY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 
 def _encode(text: str) -> str:
-    # Fast path: the auth params (hex, digits, "1.0") never need escaping.
-    if _SAFE_QUERY.issuperset(text):
+    # Fast paths: ASCII letters and digits (hex digests, most keys) and the other
+    # unreserved characters ("1.0", timestamps) never need escaping.
+    if (text.isalnum() and text.isascii()) or _SAFE_QUERY.issuperset(text):
         return text
     return quote(text, safe="")
 
@@ -41,8 +42,8 @@ def _find_header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
 
 def _pairs(value: object) -> tuple[tuple[str, str], ...]:
     if isinstance(value, dict):
-        return tuple((str(k), str(v)) for k, v in value.items())
-    return tuple((str(k), str(v)) for k, v in value)  # type: ignore[attr-defined]
+        return tuple([(str(k), str(v)) for k, v in value.items()])
+    return tuple([(str(k), str(v)) for k, v in value])  # type: ignore[attr-defined]
 
 
 @attrs.frozen(kw_only=True)
@@ -63,7 +64,7 @@ class HttpRequest:
         """The request target: path plus the encoded query string."""
         return f"{self.path}?{encode_query(self.query)}" if self.query else self.path
 
-    @property
+    @cached_property
     def origin(self) -> str:
         """`scheme://host[:port]`, the port omitted when it is the scheme's default."""
         default = 443 if self.scheme == "https" else 80
@@ -83,6 +84,73 @@ class HttpRequest:
     def header(self, name: str) -> str | None:
         """The first header named `name` (any letter case), or None."""
         return _find_header(self.headers, name)
+
+
+_new = object.__new__
+
+
+def signed_http_request(
+    method: str,
+    scheme: str,
+    host: str,
+    port: int,
+    path: str,
+    query: tuple[tuple[str, str], ...],
+    headers: tuple[tuple[str, str], ...],
+    body: bytes,
+    target: str,
+    origin: str,
+) -> HttpRequest:
+    """Internal: an `HttpRequest` from values the signer already holds in canonical form.
+
+    For `pusher_core.signing` only. `query` and `headers` must be tuples of
+    `(str, str)` tuples, exactly what the converters would produce, and `target`
+    must equal what the `target` property would compute, and `origin` what
+    `origin` would; the converters are skipped and both are stored rather than
+    recomputed.
+    """
+    request: HttpRequest = _new(HttpRequest)
+    _set_method(request, method)
+    _set_scheme(request, scheme)
+    _set_host(request, host)
+    _set_port(request, port)
+    _set_path(request, path)
+    _set_query(request, query)
+    _set_headers(request, headers)
+    _set_body(request, body)
+    _set_target(request, target)
+    _set_origin(request, origin)
+    return request
+
+
+# The slots' own setters (HttpRequest is a slotted attrs class): the cheapest way to
+# fill a frozen instance, the same thing attrs' generated __init__ does.
+(
+    _set_method,
+    _set_scheme,
+    _set_host,
+    _set_port,
+    _set_path,
+    _set_query,
+    _set_headers,
+    _set_body,
+    _set_target,
+    _set_origin,
+) = (
+    HttpRequest.__dict__[name].__set__
+    for name in (
+        "method",
+        "scheme",
+        "host",
+        "port",
+        "path",
+        "query",
+        "headers",
+        "body",
+        "target",
+        "origin",
+    )
+)
 
 
 @attrs.frozen(kw_only=True)
