@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pusher_core import Pusher, channel_auth_response  # noqa: E402
-from tests.integration.harness import (  # noqa: E402
+from pusher_core import Pusher, channel_auth_response
+from tests.integration.harness import (
     NodeClient,
     RecordingHttpServer,
     SoketiServer,
@@ -37,14 +37,18 @@ def main() -> None:
         def auth(
             _method: str, _path: str, headers: dict[str, str], body: bytes
         ) -> tuple[int, dict[str, str], bytes]:
-            content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+            content_type = next(
+                (v for k, v in headers.items() if k.lower() == "content-type"), None
+            )
             answer = channel_auth_response(pusher.config, body, content_type, lambda _req: True)
             return answer.status, dict(answer.headers), answer.body
 
         with RecordingHttpServer(auth, name="auth") as auth_server:
             socket_id = listener.connect(
                 "listener",
-                **soketi.client_connect_args(channel_auth_endpoint=f"{auth_server.url}/pusher/auth"),
+                **soketi.client_connect_args(
+                    channel_auth_endpoint=f"{auth_server.url}/pusher/auth"
+                ),
             )
             print(f"pusher-js connected as socket {socket_id}")
             for channel in ("my-channel", "private-my-channel"):
@@ -54,7 +58,10 @@ def main() -> None:
                 result = pusher.trigger(channel, "my-event", {"message": "hello world ✓"})
                 print(f"pusher.trigger({channel!r}, 'my-event', ...) -> {result}")
                 got = listener.expect(since=since, type="event", channel=channel, event="my-event")
-                print(f"pusher-js received on {channel}: {json.dumps(got['data'], ensure_ascii=False)}")
+                print(
+                    f"pusher-js received on {channel}: "
+                    + json.dumps(got["data"], ensure_ascii=False)
+                )
     print("done: soketi and the listener are stopped")
 
 

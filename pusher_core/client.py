@@ -16,14 +16,23 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pusher_core import auth, events, queries, responses, webhooks
+from pusher_core import events, queries, responses
 from pusher_core.config import AppConfig, Limits
-from pusher_core.errors import ConfigurationError
+from pusher_core.errors import (
+    ConfigurationError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+)
 from pusher_core.transport import HttpRequest, HttpResponse, Transport
+
+if TYPE_CHECKING:
+    # Loaded on first use: a client that only publishes never imports them.
+    from pusher_core import auth, webhooks
 
 __all__ = ["Clock", "NonceSource", "Pusher", "TypedPusher"]
 
@@ -42,6 +51,16 @@ def _default_transport(timeout: float) -> Transport:
     return Urllib3Transport(timeout=timeout)
 
 
+def _check_timeout(timeout: object) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise InvalidArgumentTypeError(
+            "timeout", f"must be a number of seconds, got {type(timeout).__name__}"
+        )
+    if not timeout > 0:
+        raise InvalidArgumentError("timeout", f"must be more than 0 seconds, got {timeout!r}")
+    return float(timeout)
+
+
 class TypedPusher:
     """The facade's calls, returning typed results (`TriggerResult`, `ChannelsList`, ...).
 
@@ -50,12 +69,30 @@ class TypedPusher:
     """
 
     def __init__(
-        self, config: AppConfig, transport: Transport, clock: Clock, nonce_source: NonceSource
+        self,
+        config: AppConfig,
+        transport: Transport | None,
+        clock: Clock,
+        nonce_source: NonceSource,
+        timeout: float = 5,
     ) -> None:
         self.config = config
-        self.transport = transport
+        self._transport = transport
+        self._timeout = _check_timeout(timeout)
+        self._lock = threading.Lock()
         self._clock = clock
         self._nonce_source = nonce_source
+
+    @property
+    def transport(self) -> Transport:
+        """The transport; the default one is built on first use (urllib3 loads then)."""
+        transport = self._transport
+        if transport is None:
+            with self._lock:
+                if self._transport is None:
+                    self._transport = _default_transport(self._timeout)
+                transport = self._transport
+        return transport
 
     def _now(self) -> int:
         return int(self._clock())
@@ -65,7 +102,10 @@ class TypedPusher:
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send any request value through this client's transport."""
-        return self.transport.send(request)
+        transport = self._transport
+        if transport is None:
+            transport = self.transport
+        return transport.send(request)
 
     def trigger(
         self,
@@ -172,12 +212,16 @@ class TypedPusher:
         user_info: Any = None,
     ) -> auth.ChannelAuth:
         """Authorize a subscription (no I/O): private, presence or encrypted channels."""
+        from pusher_core import auth
+
         return auth.authorize_channel(
             self.config, channel=channel, socket_id=socket_id, user_id=user_id, user_info=user_info
         )
 
     def authenticate_user(self, socket_id: str, user_data: Mapping[str, Any]) -> auth.UserAuth:
         """Sign a connection in as a user (no I/O)."""
+        from pusher_core import auth
+
         return auth.authenticate_user(self.config, socket_id=socket_id, user_data=user_data)
 
     def verify_webhook(
@@ -187,6 +231,8 @@ class TypedPusher:
         extra_secrets: Mapping[str, str] | None = None,
     ) -> webhooks.WebhookVerdict:
         """Verify a received webhook against the app's key (and `extra_secrets`), now."""
+        from pusher_core import webhooks
+
         return webhooks.verify_webhook_for(
             self.config,
             headers=headers,
@@ -267,8 +313,7 @@ class Pusher:
     ) -> None:
         self.config = config
         self.timeout = timeout
-        chosen = transport if transport is not None else _default_transport(timeout)
-        self.typed = TypedPusher(config, chosen, clock, nonce_source)
+        self.typed = TypedPusher(config, transport, clock, nonce_source, timeout)
 
     @classmethod
     def from_config(
@@ -435,6 +480,8 @@ class Pusher:
         self, channel: str, socket_id: str, custom_data: Mapping[str, Any] | None = None
     ) -> dict[str, str]:
         """The reference's channel auth dict (`shared_secret` is a str, so it JSON-encodes)."""
+        from pusher_core import auth
+
         return auth.authenticate(self.config, channel, socket_id, custom_data)
 
     def authorize_channel(
@@ -455,6 +502,8 @@ class Pusher:
         self, key: str | bytes | None, signature: str | bytes | None, body: str | bytes
     ) -> dict[str, Any] | None:
         """The reference's webhook check: the body as a dict, or None when invalid."""
+        from pusher_core import webhooks
+
         return webhooks.validate_webhook(self.config, key, signature, body, self.typed.now_ms())
 
     def verify_webhook(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from pusher_core.errors import (
     AuthenticationError,
     ConfigurationError,
     InvalidArgumentError,
+    InvalidArgumentTypeError,
     PusherBadAuth,
 )
 from pusher_core.events import trigger_request
@@ -157,7 +160,27 @@ def test_constructors_and_attributes() -> None:
         Pusher("1", "k", "s", backend=object(), transport=transport)
 
 
-def test_default_transport_is_urllib3() -> None:
-    """Without a transport, the urllib3 adapter is built (lazily imported) with the timeout."""
-    client = Pusher("1", "k", "s", timeout=7)
-    assert type(client.transport).__name__ == "Urllib3Transport"
+def test_default_transport_is_urllib3_built_on_first_use() -> None:
+    """Without a transport, urllib3 loads only when the first request needs it."""
+    code = (
+        "import sys; from pusher_core import Pusher; c = Pusher('1', 'k', 's', timeout=7);"
+        "print('urllib3' in sys.modules); t = c.transport;"
+        "print(type(t).__name__, t is c.transport)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "Urllib3Transport", "True"]
+
+
+@pytest.mark.parametrize(
+    ("timeout", "error"),
+    [
+        (0, InvalidArgumentError),
+        (-1.5, InvalidArgumentError),
+        ("5", InvalidArgumentTypeError),
+        (True, InvalidArgumentTypeError),
+    ],
+)
+def test_bad_timeout_fails_at_construction(timeout: object, error: type[Exception]) -> None:
+    """The timeout is checked when the client is built, not at the first request."""
+    with pytest.raises(error, match="timeout"):
+        Pusher("1", "k", "s", timeout=timeout)  # type: ignore[arg-type]

@@ -37,7 +37,13 @@ from pusher_core.webhooks import (
     verify_webhook_for,
 )
 
-from .harness import NodeClient, RecordedRequest, RecordingHttpServer, SoketiServer, iter_webhook_events
+from .harness import (
+    NodeClient,
+    RecordedRequest,
+    RecordingHttpServer,
+    SoketiServer,
+    iter_webhook_events,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +120,13 @@ def auth(auth_server: RecordingHttpServer, pusher: Pusher) -> RecordingHttpServe
     return auth_server
 
 
-def connect(node: NodeClient, client_id: str, soketi: SoketiServer, auth: RecordingHttpServer, user: str = "u") -> str:
+def connect(
+    node: NodeClient,
+    client_id: str,
+    soketi: SoketiServer,
+    auth: RecordingHttpServer,
+    user: str = "u",
+) -> str:
     socket_id = node.connect(
         client_id,
         **soketi.client_connect_args(
@@ -160,7 +172,9 @@ def test_socket_id_exclusion(
     pusher.trigger(channel, "excluded", {"x": 1}, socket_id=sender)
     pusher.trigger(channel, "everyone", {"x": 2})
     node_client.expect(since=since, type="event", client="other", channel=channel, event="excluded")
-    node_client.expect(since=since, type="event", client="sender", channel=channel, event="everyone")
+    node_client.expect(
+        since=since, type="event", client="sender", channel=channel, event="everyone"
+    )
     node_client.expect(since=since, type="event", client="other", channel=channel, event="everyone")
     assert not node_client.events("sender", channel=channel, event="excluded", since=since)
 
@@ -186,7 +200,10 @@ def test_batch_and_bulk_arrive_complete_and_in_order(
     got_batch = [m["data"] for m in node_client.events("c", event="batch", since=since)]
     assert got_batch == [e["data"] for e in batch]
     for channel in (plain, secret):
-        got = [m["data"]["i"] for m in node_client.events("c", channel=channel, event="bulk", since=since)]
+        got = [
+            m["data"]["i"]
+            for m in node_client.events("c", channel=channel, event="bulk", since=since)
+        ]
         assert got == [e["data"]["i"] for e in bulk if e["channel"] == channel]  # type: ignore[index]
 
 
@@ -250,7 +267,7 @@ def test_every_webhook_verifies_and_tampering_is_rejected(
     auth: RecordingHttpServer,
     webhook_receiver: RecordingHttpServer,
 ) -> None:
-    """Occupied, member added/removed, client event and vacated all verify; a tampered copy does not."""
+    """Occupied, member added/removed, client event, vacated: all verify; tampered copies fail."""
     channel = unique("presence-hooks-")
     since = webhook_receiver.mark()
     connect(node_client, "a", soketi, auth, user="ann")
@@ -260,7 +277,13 @@ def test_every_webhook_verifies_and_tampering_is_rejected(
     node_client.client_event("b", channel, "client-typing", {"text": UNICODE})
     node_client.unsubscribe("b", channel)
     node_client.unsubscribe("a", channel)
-    wanted = {"channel_occupied", "member_added", "client_event", "member_removed", "channel_vacated"}
+    wanted = {
+        "channel_occupied",
+        "member_added",
+        "client_event",
+        "member_removed",
+        "channel_vacated",
+    }
     seen: dict[str, Any] = {}
     deadline = time.monotonic() + 15
     while set(seen) != wanted:
@@ -278,7 +301,9 @@ def test_every_webhook_verifies_and_tampering_is_rejected(
             )
             assert rejected == RejectedWebhook(reason=WebhookRejectReason.BAD_SIGNATURE)
             assert pusher.validate_webhook(
-                request.header("X-Pusher-Key"), request.header("X-Pusher-Signature"), request.body.decode()
+                request.header("X-Pusher-Key"),
+                request.header("X-Pusher-Signature"),
+                request.body.decode(),
             ) == json.loads(request.body)
         time.sleep(0.05)
     assert seen["member_added"].user_id == "bob"
@@ -319,14 +344,21 @@ def test_seed_quickstart_with_only_the_import_changed(
     from pusher_core.auth import IgnoredCustomDataWarning
 
     pusher_client = QuickstartPusher(
-        app_id=soketi.app_id, key=soketi.key, secret=soketi.secret, ssl=False,
-        host="127.0.0.1", port=soketi.port, transport=transport,
+        app_id=soketi.app_id,
+        key=soketi.key,
+        secret=soketi.secret,
+        ssl=False,
+        host="127.0.0.1",
+        port=soketi.port,
+        transport=transport,
     )
     print(pusher_client.trigger("my-channel", "my-event", {"message": "hello world"}))
 
     channel = "private-my-channel"
 
-    def endpoint(_m: str, _p: str, _h: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def endpoint(
+        _m: str, _p: str, _h: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         socket_id = dict(parse_qsl(body.decode()))["socket_id"]
         with pytest.warns(IgnoredCustomDataWarning, match="custom_data"):
             response = pusher_client.authenticate(
