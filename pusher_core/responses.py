@@ -252,10 +252,22 @@ class Users:
         return tuple(user.id for user in self.users)
 
 
+_NO_CHANNELS: Mapping[str, ChannelAttributes] = MappingProxyType({})
+# The two bodies nearly every trigger gets back (Pusher's and soketi's), parsed once.
+_PLAIN_SUCCESS = {
+    b"{}": TriggerResult(channels=_NO_CHANNELS, raw=MappingProxyType({})),
+    b'{"ok":true}': TriggerResult(channels=_NO_CHANNELS, raw=MappingProxyType({"ok": True})),
+}
+
+
 def parse_trigger(
     response: HttpResponse, decoder: type[json.JSONDecoder] | None = None
 ) -> TriggerResult:
     """A trigger's result (`{}`, `{"ok": true}` or `{"channels": {...}}`)."""
+    if 200 <= response.status < 300 and decoder is None:  # noqa: PLR2004
+        known = _PLAIN_SUCCESS.get(response.body)
+        if known is not None:
+            return known
     raw = parse_json(response, decoder, strict=False)
     return TriggerResult(channels=_channel_map(raw.get("channels")), raw=raw)
 
