@@ -24,9 +24,11 @@ Rules (Pusher "Authorizing users" and "Authenticating users", auth signatures):
 from __future__ import annotations
 
 import base64
+import inspect
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -64,6 +66,7 @@ _PRESENCE_FAST = re.compile(rf"[0-9]+\.[0-9]+:presence-{_NAME_CHARS}+").fullmatc
 _SOCKET_FAST = re.compile(r"[0-9]+\.[0-9]+").fullmatch
 _USER_ID_FAST = re.compile(f"{_NAME_CHARS}+").fullmatch
 _new = object.__new__
+_PACKAGE_DIR = str(Path(__file__).parent)  # as code objects spell it
 
 
 class IgnoredCustomDataWarning(UserWarning):
@@ -168,7 +171,7 @@ def authorize_channel(
             fast = _fast_presence_auth(config, channel, socket_id, user_id, user_info, custom_data)
             if fast is not None:
                 return fast
-    return _authorize(config, channel, socket_id, user_id, user_info, custom_data, stacklevel=3)
+    return _authorize(config, channel, socket_id, user_id, user_info, custom_data)
 
 
 def _channel_auth(auth: str, channel_data: str | None) -> ChannelAuth:
@@ -247,7 +250,7 @@ def authenticate(
         fast = _fast_presence_auth(config, channel, socket_id, None, None, custom_data)
         if fast is not None:
             return fast.to_dict()
-    return _authorize(config, channel, socket_id, None, None, custom_data, stacklevel=3).to_dict()
+    return _authorize(config, channel, socket_id, None, None, custom_data).to_dict()
 
 
 def _authorize(
@@ -257,8 +260,6 @@ def _authorize(
     user_id: object,
     user_info: object,
     custom_data: object,
-    *,
-    stacklevel: int,
 ) -> ChannelAuth:
     name = validate_channel(channel, config.limits)
     socket = validate_socket_id(socket_id)
@@ -291,13 +292,26 @@ def _authorize(
             f"custom_data, user_id and user_info are only used by presence channels; ignored "
             f"for {name!r}, whose auth signs only socket_id:channel as servers verify it",
             IgnoredCustomDataWarning,
-            stacklevel=stacklevel,
+            stacklevel=_outside_caller(),
         )
     auth = f"{config.key}:{config.sign(f'{socket}:{name}')}"
     if kind is ChannelKind.PRIVATE_ENCRYPTED:
         key = _channel_key(name, config.encryption_master_key)
         return ChannelAuth(auth=auth, shared_secret=base64.b64encode(key).decode("ascii"))
     return ChannelAuth(auth=auth)
+
+
+def _outside_caller() -> int:
+    """The `stacklevel` of the first caller outside pusher_core (the facade included).
+
+    So the warning points at the application's line, however it got here.
+    """
+    frame = inspect.currentframe()
+    level = 0
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _check_user_id(user_id: object, config: AppConfig, argument: str) -> None:

@@ -56,6 +56,15 @@ def _secret_box(key: bytes) -> SecretBox:
     return SecretBox(key)
 
 
+def _utf8(text: str, argument: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            argument, "contains a lone surrogate, which cannot be UTF-8; fix the text"
+        ) from None
+
+
 def shared_secret(channel: str, master_key: bytes | None) -> bytes:
     """The 32-byte key of one encrypted channel: SHA-256(channel || master key)."""
     if master_key is None:
@@ -66,7 +75,7 @@ def shared_secret(channel: str, master_key: bytes | None) -> bytes:
         )
     if len(master_key) != _MASTER_KEY_BYTES:
         raise InvalidArgumentError("encryption_master_key", "must be exactly 32 bytes")
-    return hashlib.sha256(channel.encode("utf-8") + master_key).digest()
+    return hashlib.sha256(_utf8(channel, "channel") + master_key).digest()
 
 
 def derive_nonce(nonce: bytes, index: int) -> bytes:
@@ -101,7 +110,7 @@ class EncryptedPayload:
             parsed: Any = json.loads(data)
             nonce = base64.b64decode(parsed["nonce"], validate=True)
             ciphertext = base64.b64decode(parsed["ciphertext"], validate=True)
-        except (ValueError, TypeError, KeyError, binascii.Error) as exc:
+        except (ValueError, TypeError, KeyError, binascii.Error, RecursionError) as exc:
             raise EncryptionError(
                 'data is not an encrypted payload {"nonce": ..., "ciphertext": ...}'
             ) from exc
@@ -121,7 +130,7 @@ def encrypt(
     if not isinstance(nonce, bytes) or len(nonce) != NONCE_BYTES:
         raise InvalidArgumentTypeError("nonce", f"must be {NONCE_BYTES} random bytes")
     box = _secret_box(shared_secret(channel, master_key))
-    sealed = box.encrypt(plaintext.encode("utf-8"), nonce)
+    sealed = box.encrypt(_utf8(plaintext, "plaintext"), nonce)
     return EncryptedPayload(nonce=nonce, ciphertext=sealed.ciphertext)
 
 

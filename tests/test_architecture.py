@@ -138,3 +138,18 @@ def test_wheel_ships_both_packages(tmp_path: Path) -> None:
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     }
     assert runtime == {"attrs", "urllib3", "pynacl"}
+
+
+def test_every_public_name_resolves() -> None:
+    """Each name in `pusher_core.__all__` loads (lazily) and is what its module defines."""
+    import importlib
+
+    import pusher_core
+
+    for name in pusher_core.__all__:
+        value = getattr(pusher_core, name)
+        if name != "__version__":
+            module = importlib.import_module(pusher_core._WHERE[name])
+            assert getattr(module, name) is value, name
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = pusher_core.nope
