@@ -471,9 +471,9 @@ def _authenticate(
         text: str | None = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    if own and text is not None and config is not None:
-        # The app's own key: its pre-keyed HMAC beats keying a new one per call.
-        expected = config.sign(text)
+    if own and config is not None:
+        # The app's own key: its pre-keyed SHA-256 states beat keying a new HMAC.
+        expected = config.sign_bytes(raw)
     else:
         expected = hmac.new(
             secret.encode("utf-8", "surrogatepass"), raw, hashlib.sha256
