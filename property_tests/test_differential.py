@@ -19,12 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pusher.pusher_client import PusherClient
 
-from property_tests.strategies import channel_names, json_values, socket_ids
+from property_tests.strategies import channel_names as all_channel_names
+from property_tests.strategies import json_values, socket_ids
 from pusher_core import events, queries
 from pusher_core.config import AppConfig, Limits
 from pusher_core.signing import hmac_sha256_hex, sign_request, string_to_sign, verify_request
 
 TS = 1_700_000_000
+# The reference needs a master key for encrypted channels; these tests compare plain ones.
+channel_names = all_channel_names.filter(lambda c: not c.startswith("private-encrypted-"))
 keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=20)
 secrets_ = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=20

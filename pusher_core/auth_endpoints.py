@@ -55,6 +55,7 @@ from pusher_core.channels import (
 )
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
+from pusher_core.transport import received_body
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -140,16 +141,10 @@ ChannelDecision: TypeAlias = bool | Mapping[str, Any] | None
 
 
 def _body_bytes(body: object) -> bytes:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    if isinstance(body, str):
-        try:
-            return body.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raise AuthRequestError("body", "is not valid text") from None
-    raise InvalidArgumentTypeError("body", f"must be the raw body bytes, got {type(body).__name__}")
+    raw = received_body(body)
+    if raw is None:
+        raise AuthRequestError("body", "is not valid text")
+    return raw
 
 
 def _media_type(content_type: str | None, body: bytes) -> tuple[str, str]:

@@ -17,7 +17,15 @@ from urllib.parse import quote
 
 import attrs
 
-__all__ = ["HttpRequest", "HttpResponse", "Transport", "encode_query"]
+from pusher_core.errors import InvalidArgumentTypeError
+
+__all__ = [
+    "HttpRequest",
+    "HttpResponse",
+    "Transport",
+    "encode_query",
+    "received_body",
+]
 
 _SAFE_QUERY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 
@@ -164,6 +172,27 @@ class HttpResponse:
     def header(self, name: str) -> str | None:
         """The first header named `name` (any letter case), or None."""
         return _find_header(self.headers, name)
+
+
+def received_body(body: object) -> bytes | None:
+    """The raw bytes of a received body as frameworks hand it over.
+
+    bytes-like values are taken as they are and `str` is re-encoded losslessly
+    (UTF-8, surrogateescape); None means the text cannot be the bytes anyone
+    sent. Anything else is the caller's mistake and raises.
+    """
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, str):
+        try:
+            return body.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return None
+    raise InvalidArgumentTypeError(
+        "body", f"must be the raw request body bytes, got {type(body).__name__}"
+    )
 
 
 @runtime_checkable

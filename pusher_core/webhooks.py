@@ -48,6 +48,7 @@ import attrs
 from pusher_core.config import AppConfig
 from pusher_core.encryption import decrypt
 from pusher_core.errors import InvalidArgumentTypeError, PusherError
+from pusher_core.transport import received_body
 
 __all__ = [
     "DEFAULT_MAX_AGE_MS",
@@ -418,21 +419,6 @@ def _pusher_headers(headers: object) -> tuple[str | None, str | None]:
     return key or None, signature or None
 
 
-def _body_bytes(body: object) -> bytes | None:
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    if isinstance(body, str):
-        try:
-            return body.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            return None  # cannot be the bytes anyone signed
-    raise InvalidArgumentTypeError(
-        "body", f"must be the raw request body bytes, got {type(body).__name__}"
-    )
-
-
 def _check_arguments(now_ms: object, max_age_ms: object, secrets: object) -> None:
     """The caller's own arguments: wrong types are programming errors, so they raise."""
     if type(now_ms) is float:
@@ -544,7 +530,7 @@ def _verify(
     config: AppConfig | None,
 ) -> WebhookVerdict:
     _check_arguments(now_ms, max_age_ms, secrets)
-    signed = _authenticate(headers, _body_bytes(body), secrets, config)
+    signed = _authenticate(headers, received_body(body), secrets, config)
     if isinstance(signed, WebhookRejectReason):
         return _REJECTED[signed]
     key, raw, text = signed
