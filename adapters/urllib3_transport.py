@@ -17,7 +17,8 @@ Rules:
   carrying the request that failed.
 - `send()` is the hot path: the origin's `HTTPConnectionPool` is cached (no URL
   parsing or manager lookup per request) and called once with pre-built
-  options; nothing else is constructed beyond the header dict and the response.
+  options; nothing else is constructed beyond the response (the header dict is
+  built once per header tuple and reused: urllib3 copies it before any change).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from pusher_core.errors import (
     TLSError,
     TransportError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse
+from pusher_core.transport import HttpRequest, HttpResponse, received_http_response
 
 if TYPE_CHECKING:
     import urllib3
@@ -115,6 +116,7 @@ class Urllib3Transport:
         self._errors = urllib3_exception_mapping()
         self._closed_pool_error = urllib3.exceptions.ClosedPoolError
         self._pools: dict[tuple[str, str, int], urllib3.HTTPConnectionPool] = {}
+        self._last_headers: tuple[tuple[tuple[str, str], ...], dict[str, str]] = ((), {})
         if pool is not None:
             given = [
                 name
@@ -201,8 +203,9 @@ class Urllib3Transport:
                     # Closed by another thread between the check and the call, before
                     # anything was sent: use the manager's current pool, once.
                     response = self._urlopen(self._connection_pool(key), request.target, request)
-        return HttpResponse(
-            status=response.status, headers=response.headers.items(), body=response.data
+        # The received (str, str) pairs, exactly what the HttpResponse converter would store.
+        return received_http_response(
+            response.status, tuple(response.headers.items()), response.data
         )
 
     def _urlopen(
@@ -215,13 +218,27 @@ class Urllib3Transport:
             request.method,
             url,
             body=request.body or None,
-            headers=dict(request.headers),
+            headers=self._header_dict(request.headers),
             retries=False,
             redirect=False,
             assert_same_host=False,
             timeout=self._timeout,
             preload_content=True,
         )
+
+    def _header_dict(self, headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
+        """`dict(headers)`, cached for the last header tuple seen.
+
+        The core sends the same header tuple object with every request of a kind.
+        urllib3 copies the dict before changing it (proxy headers), so one dict can
+        be shared; the (tuple, dict) pair is swapped atomically between threads.
+        """
+        cached = self._last_headers
+        if cached[0] is headers:
+            return cached[1]
+        fields = dict(headers)
+        self._last_headers = (headers, fields)
+        return fields
 
     def _connection_pool(self, key: tuple[str, str, int]) -> urllib3.HTTPConnectionPool:
         # The manager's pool for this origin, cached: PoolManager.urlopen would parse

@@ -4,6 +4,9 @@ Rules:
 - Zero third-party imports: `http.client` connections, pooled per
   (scheme, host, port) in a lock-protected LIFO list, so a hot connection is
   reused and the pool is safe to share across threads.
+- Requests are written with http.client's own calls (`putrequest`, `putheader`,
+  `endheaders`), exactly the bytes `HTTPConnection.request` writes, but a body of
+  up to 64 KiB goes out in the same `send` as the head: one write per request.
 - A connection is used by one request at a time. It goes back to the pool only
   after its response was read completely and the server did not ask to close it.
 - Timeouts: the socket timeout is `connect_timeout` while connecting (TCP, proxy
@@ -44,7 +47,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from adapters._errors import ExceptionMapping, map_exceptions
+from adapters._errors import ExceptionMapping, map_exceptions, translate
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,
@@ -55,7 +58,7 @@ from pusher_core.errors import (
     TLSError,
     TransportError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse
+from pusher_core.transport import HttpRequest, HttpResponse, received_http_response
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -223,18 +226,89 @@ def _is_dropped(conn: http.client.HTTPConnection) -> bool:
         return True
 
 
+# Bodies up to this size go out in the same write as the head (one send, one
+# packet on loopback, no Nagle / delayed-ACK interplay); larger ones are sent
+# after it, as http.client does, rather than copied.
+_COALESCE_MAX = 64 * 1024
+
+# Methods for which http.client sends `Content-Length: 0` without a body.
+_BODY_METHODS = frozenset(("PATCH", "POST", "PUT"))
+
+
+def _send_with_body(self: http.client.HTTPConnection, data: bytes) -> None:
+    """`send`, appending the pending body to the head `endheaders()` writes."""
+    body = self._pending_body  # type: ignore[attr-defined]
+    if body is not None:
+        self._pending_body = None  # type: ignore[attr-defined]
+        data = data + body
+    http.client.HTTPConnection.send(self, data)
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    _pending_body: bytes | None = None
+    send = _send_with_body  # type: ignore[assignment]
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    _pending_body: bytes | None = None
+    send = _send_with_body  # type: ignore[assignment]
+
+
+class _Head:
+    """How `http.client.request` would write a header set, worked out once per set."""
+
+    __slots__ = ("length", "pairs", "skip_accept_encoding", "skip_host")
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        names = frozenset(name.lower() for name, _ in pairs)
+        self.pairs = pairs
+        self.skip_host = "host" in names
+        self.skip_accept_encoding = "accept-encoding" in names
+        # http.client adds Content-Length unless either framing header is given.
+        self.length = "content-length" not in names and "transfer-encoding" not in names
+
+
+def _write(
+    conn: http.client.HTTPConnection, method: str, target: str, body: bytes | None, head: _Head
+) -> None:
+    """Write the request exactly as `conn.request(method, target, body, headers)` would.
+
+    The same calls in the same order (so the same validation and the same bytes),
+    except that a body is handed to `send` with the head, as one write.
+    """
+    conn.putrequest(
+        method,
+        target,
+        skip_host=head.skip_host,
+        skip_accept_encoding=head.skip_accept_encoding,
+    )
+    if head.length:
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        elif method.upper() in _BODY_METHODS:
+            conn.putheader("Content-Length", "0")
+    for name, value in head.pairs:
+        conn.putheader(name, value)
+    if body is not None and len(body) <= _COALESCE_MAX:
+        conn._pending_body = body  # type: ignore[attr-defined]  # noqa: SLF001
+        conn.endheaders()
+    else:
+        conn.endheaders(body)
+
+
 def _start(
     conn: http.client.HTTPConnection,
     method: str,
     target: str,
     body: bytes | None,
-    headers: dict[str, str],
+    head: _Head,
 ) -> http.client.HTTPResponse:
     """Write the request and read the status line and headers; close `conn` on failure."""
     try:
-        conn.request(method, target, body, headers)
+        _write(conn, method, target, body, head)
         return conn.getresponse()
     except BaseException:
+        conn._pending_body = None  # type: ignore[attr-defined]  # noqa: SLF001
         conn.close()
         raise
 
@@ -284,6 +358,7 @@ class UrllibTransport:
         self._idle: dict[_Key, list[tuple[http.client.HTTPConnection, float]]] = {}
         self._connecting = f"while connecting (connect timeout {self._connect_timeout:g} s)"
         self._exchanging = f"after connecting (read timeout {self._read_timeout:g} s)"
+        self._last_head: tuple[tuple[tuple[str, str], ...], bool, _Head] = ((), False, _Head(()))
 
     def __repr__(self) -> str:
         return (
@@ -306,34 +381,58 @@ class UrllibTransport:
         key = (request.scheme, request.host, request.port)
         if self._proxy is not None and request.scheme == "http":
             target = request.url  # absolute form, for the proxy
-            headers = dict(request.headers)
-            headers.update(self._proxy[2])
+            head = self._head(request.headers, proxied=True)
         else:
             target = request.target
-            headers = dict(request.headers)
+            head = self._head(request.headers, proxied=False)
+        method = request.method
         body = request.body or None
         conn = self._checkout(key)
-        with map_exceptions(_EXCHANGE_ERRORS, request, during=self._exchanging):
+        # A plain try rather than map_exceptions: no object per request on the hot path.
+        try:
             response = None
             if conn is not None:
                 # Not contextlib.suppress: a bare try costs nothing on this hot path.
                 try:  # noqa: SIM105
-                    response = _start(conn, request.method, target, body, headers)
+                    response = _start(conn, method, target, body, head)
                 except _STALE:
                     pass  # closed by the server while idle: rule 2, resend once
             if conn is None or response is None:
                 with map_exceptions(_CONNECT_ERRORS, request, during=self._connecting):
                     conn = self._connect(key)
-                response = _start(conn, request.method, target, body, headers)
+                response = _start(conn, method, target, body, head)
             try:
                 data = response.read()
             except BaseException:
                 conn.close()
                 raise
-        # raw_items: the received pairs, without email's per-header policy pass.
-        result = HttpResponse(status=response.status, headers=response.msg.raw_items(), body=data)
+        except BaseException as exc:
+            error = translate(exc, _EXCHANGE_ERRORS, request, during=self._exchanging)
+            if error is None:
+                raise
+            raise error from exc
+        # raw_items: the received (str, str) pairs, without email's per-header policy
+        # pass; they are what the HttpResponse converter would store.
+        result = received_http_response(response.status, tuple(response.msg.raw_items()), data)
         self._checkin(key, conn)
         return result
+
+    def _head(self, headers: tuple[tuple[str, str], ...], *, proxied: bool) -> _Head:
+        """The prepared head for `headers`, cached for the last header tuple seen.
+
+        The core sends the same header tuple object with every request of a kind,
+        so the identity check nearly always hits; one (tuple, head) pair is
+        swapped atomically, so threads never see a mismatched pair.
+        """
+        cached = self._last_head
+        if cached[0] is headers and cached[1] is proxied:
+            return cached[2]
+        fields = dict(headers)  # as http.client gets them: a repeated name, last value wins
+        if proxied and self._proxy is not None:
+            fields.update(self._proxy[2])
+        head = _Head(tuple(fields.items()))
+        self._last_head = (headers, proxied, head)
+        return head
 
     def close(self) -> None:
         """Close every idle connection; the transport stays usable.
@@ -398,7 +497,7 @@ class UrllibTransport:
         if self._proxy is not None:
             proxy_host, proxy_port, proxy_headers = self._proxy
             if scheme == "https":
-                conn = http.client.HTTPSConnection(
+                conn = _HTTPSConnection(
                     proxy_host,
                     proxy_port,
                     timeout=self._connect_timeout,
@@ -406,15 +505,13 @@ class UrllibTransport:
                 )
                 conn.set_tunnel(host, port, headers=proxy_headers)
             else:
-                conn = http.client.HTTPConnection(
-                    proxy_host, proxy_port, timeout=self._connect_timeout
-                )
+                conn = _HTTPConnection(proxy_host, proxy_port, timeout=self._connect_timeout)
         elif scheme == "https":
-            conn = http.client.HTTPSConnection(
+            conn = _HTTPSConnection(
                 host, port, timeout=self._connect_timeout, context=self._ssl_context()
             )
         else:
-            conn = http.client.HTTPConnection(host, port, timeout=self._connect_timeout)
+            conn = _HTTPConnection(host, port, timeout=self._connect_timeout)
         try:
             conn.connect()
         except BaseException:

@@ -116,17 +116,22 @@ class TypedPusher:
         info: str | Sequence[str] | None = None,
     ) -> responses.TriggerResult:
         """Publish one event to one or more channels."""
+        # The hot path: `_now`, `_nonce` and `send` inlined (same calls, same order).
+        config = self.config
         request = events.trigger_request(
-            self.config,
+            config,
             channels=channels,
             event_name=event_name,
             data=data,
             socket_id=socket_id,
             info=info,
-            timestamp=self._now(),
-            nonce=self._nonce(),
+            timestamp=int(self._clock()),
+            nonce=self._nonce_source(_NONCE_BYTES),
         )
-        return responses.parse_trigger(self.send(request), self.config.json_decoder)
+        transport = self._transport
+        if transport is None:
+            transport = self.transport
+        return responses.parse_trigger(transport.send(request), config.json_decoder)
 
     def trigger_batch(
         self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
@@ -353,7 +358,7 @@ class Pusher:
     @classmethod
     def from_env(
         cls,
-        environ: Mapping[str, str] | None = None,
+        environ: Mapping[str, str] | str | None = None,
         *,
         transport: Transport | None = None,
         clock: Clock = time.time,
@@ -361,7 +366,16 @@ class Pusher:
         timeout: float = 5,
         limits: Limits | None = None,
     ) -> Pusher:
-        """Configure from `PUSHER_URL` or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`."""
+        """Configure from `PUSHER_URL` or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`.
+
+        `environ` is the mapping to read (default `os.environ`). A string is the
+        reference's form: the name of the variable holding the URL.
+        """
+        if isinstance(environ, str):
+            url = os.environ.get(environ)
+            if not url:
+                raise ConfigurationError(f"environment variable {environ} is not set")
+            environ = {"PUSHER_URL": url}
         config = AppConfig.from_env(os.environ if environ is None else environ, limits=limits)
         return cls.from_config(
             config, transport=transport, clock=clock, nonce_source=nonce_source, timeout=timeout

@@ -174,6 +174,27 @@ class HttpResponse:
         return _find_header(self.headers, name)
 
 
+def received_http_response(
+    status: int, headers: tuple[tuple[str, str], ...], body: bytes
+) -> HttpResponse:
+    """Internal: an `HttpResponse` from values a transport already holds in canonical form.
+
+    For the adapters only. `headers` must be a tuple of `(str, str)` tuples (what
+    the converter would produce from them, unchanged), `status` an int and `body`
+    bytes; the converter is skipped. The value equals `HttpResponse(...)` of the same.
+    """
+    response: HttpResponse = _new(HttpResponse)
+    _set_status(response, status)
+    _set_response_headers(response, headers)
+    _set_response_body(response, body)
+    return response
+
+
+_set_status, _set_response_headers, _set_response_body = (
+    HttpResponse.__dict__[name].__set__ for name in ("status", "headers", "body")
+)
+
+
 def received_body(body: object) -> bytes | None:
     """The raw bytes of a received body as frameworks hand it over.
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import sys
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -146,6 +148,14 @@ def test_constructors_and_attributes() -> None:
         AppConfig.from_url("http://key:secret@127.0.0.1:6001/apps/4"), transport=transport
     )
     assert by_url.config == by_env.config == by_config.config
+    with mock.patch.dict(os.environ, {"MY_PUSHER_URL": "http://key:secret@127.0.0.1:6001/apps/4"}):
+        by_name = Pusher.from_env("MY_PUSHER_URL", transport=transport)  # the reference's form
+    assert by_name.config == by_url.config
+    with (
+        mock.patch.dict(os.environ, {"MY_PUSHER_URL": ""}),
+        pytest.raises(ConfigurationError, match="MY_PUSHER_URL"),
+    ):
+        Pusher.from_env("MY_PUSHER_URL", transport=transport)
     assert (by_url.app_id, by_url.key, by_url.secret, by_url.host, by_url.port, by_url.ssl) == (
         "4",
         "key",

@@ -9,6 +9,7 @@ import socket
 import ssl
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -232,3 +233,136 @@ def test_default_ssl_context_is_shared_and_verifying() -> None:
     assert context is make_ssl_context()
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+def _written_by(send: Callable[[int], object]) -> bytes:
+    """The bytes of the one request `send(port)` writes to a fresh local server
+    (the port itself, in the Host header, replaced by `PORT`)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    received: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, rest = data.partition(b"\r\n\r\n")
+            length = next(
+                (
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            while len(rest) < length:
+                rest += conn.recv(65536)
+            received.append(data[: len(head) + 4] + rest)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+
+    port = listener.getsockname()[1]
+    server = threading.Thread(target=serve)
+    server.start()
+    try:
+        send(port)
+    finally:
+        server.join(5)
+        listener.close()
+    (data,) = received
+    return data.replace(b":%d\r\n" % port, b":PORT\r\n")
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "body"),
+    [
+        ("POST", (("X-Pusher-Library", "x"), ("Content-Type", "application/json")), b"{}"),
+        ("GET", (("X-A", "1"), ("Host", "example.com"), ("x-a", "2")), b""),
+        ("POST", (), b""),
+        ("PUT", (("Accept-Encoding", "gzip"),), b"y" * (module._COALESCE_MAX + 1)),
+        ("POST", (("Content-Length", "3"),), b"abc"),
+    ],
+)
+def test_requests_are_written_exactly_as_http_client_writes_them(
+    method: str, headers: tuple[tuple[str, str], ...], body: bytes
+) -> None:
+    """The head is built with http.client's own calls: same bytes as `conn.request`."""
+
+    def request(port: int) -> HttpRequest:
+        return HttpRequest(
+            method=method,
+            scheme="http",
+            host="127.0.0.1",
+            port=port,
+            path="/apps/1/x",
+            query=(("a", "b c"),),
+            headers=headers,
+            body=body,
+        )
+
+    def by_http_client(port: int) -> None:
+        value = request(port)
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request(value.method, value.target, value.body or None, dict(value.headers))
+        conn.getresponse().read()
+        conn.close()
+
+    def by_transport(port: int) -> None:
+        with UrllibTransport() as transport:
+            transport.send(request(port))
+
+    assert _written_by(by_transport) == _written_by(by_http_client)
+
+
+@pytest.mark.parametrize(("size", "writes"), [(100, 1), (module._COALESCE_MAX + 1, 2)])
+def test_small_bodies_are_written_with_the_head(
+    make_request: RequestFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tag: str,
+    size: int,
+    writes: int,
+) -> None:
+    """One write per request (head and body together) unless the body is large."""
+    sent: list[int] = []
+    original = http.client.HTTPConnection.send
+
+    def spy(self: http.client.HTTPConnection, data: bytes) -> None:
+        sent.append(len(data))
+        original(self, data)
+
+    with UrllibTransport() as transport:
+        transport.send(make_request(f"echo/{tag}"))  # connected, so only the request is written
+        monkeypatch.setattr(http.client.HTTPConnection, "send", spy)
+        response = transport.send(make_request(f"echo/{tag}", body=b"x" * size))
+    assert response.status == 200
+    assert len(sent) == writes
+    assert sum(sent) > size
+
+
+def test_threads_sharing_a_transport_reuse_at_most_pool_maxsize_connections(
+    make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """8 threads x 50 requests on one transport: connections are reused, never more than
+    pool_maxsize are opened, and at most pool_maxsize stay idle."""
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def work(transport: UrllibTransport) -> None:
+        start.wait()
+        try:
+            for _ in range(50):
+                assert transport.send(make_request(f"echo/{tag}")).status == 200
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    with UrllibTransport(pool_maxsize=8) as transport:
+        threads = [threading.Thread(target=work, args=(transport,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert 1 <= len(_idle_connections(transport)) <= 8
+    seen = servers.seen(tag)
+    assert len(seen) == 400
+    assert len({item.client_port for item in seen}) <= 8
