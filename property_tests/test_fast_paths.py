@@ -4,11 +4,13 @@ The builders assemble JSON envelopes around `_json.string`, sign param-less
 requests in a fixed query order and hand `HttpRequest` its `target` and `origin`
 precomputed. Each property rebuilds the same request the plain way (a dict through
 `_json.dumps`, `signed_query`, `encode_query`, the `HttpRequest` constructor) and
-requires equality, fields and cached properties alike.
+requires equality, fields and cached properties alike. The JSON encoder built
+once (`_json.encode`) gives the standard encoder's text, or its error.
 """
 
 from __future__ import annotations
 
+import json
 import string
 from typing import Any
 
@@ -160,3 +162,51 @@ def test_batch_body_and_signature_match_the_plain_construction(
 def test_paramless_signing_matches_signed_query(config: AppConfig, path: str, body: bytes) -> None:
     fast = sign_request(config, method="post", path=path, timestamp=TIMESTAMP, body=body)
     _same(fast, _plain_request(config, path, body))
+
+
+# --- the JSON encoder built once is the standard one --------------------------------
+
+_STANDARD_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False
+).encode
+encodable = (
+    st.recursive(
+        json_values | st.floats() | st.integers(-(10**30), 10**30),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(
+                st.text(max_size=4) | st.integers() | st.booleans() | st.none(), inner, max_size=4
+            )
+        ),
+        max_leaves=12,
+    )
+    | st.builds(object)
+    | st.lists(st.builds(object) | json_values, max_size=3)
+)
+
+
+def _encoded(encode: Any, value: object) -> tuple[str, object]:
+    try:
+        return "ok", encode(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return type(exc).__name__, str(exc)
+
+
+@given(encodable)
+def test_json_encode_is_the_standard_encoder(value: object) -> None:
+    """`_json.encode` (one C encoder, no markers) gives the standard text, or its error."""
+    assert _encoded(_json.encode, value) == _encoded(_STANDARD_ENCODE, value)
+    assert _encoded(_json.dumps, value) == _encoded(_STANDARD_ENCODE, value)
+
+
+def test_json_encode_reports_circular_values_as_the_standard_encoder() -> None:
+    """Without markers the C encoder recurses; the error is still the standard one."""
+    looped: list[Any] = [1]
+    looped.append({"a": looped})
+    assert _encoded(_json.encode, looped) == ("ValueError", "Circular reference detected")
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert _encoded(_json.encode, deep)[0] == _encoded(_STANDARD_ENCODE, deep)[0]
+    assert _json.encode([1, 2]) == "[1,2]"  # and the encoder still works afterwards

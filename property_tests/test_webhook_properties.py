@@ -5,6 +5,7 @@
 - Any single change to the body, the signature, the key or the secret is rejected.
 - Freshness is exactly `|now - time_ms| <= max_age_ms`.
 - Sealed client-event data decrypts in the verdict.
+- `verify_webhook_for`'s inline hot path gives exactly `verify_webhook`'s verdict.
 - Differential against `pusher==3.3.4` `validate_webhook`: the same dict inside the
   reference's 300 s window; beyond it, up to our 15 minutes, only we accept (B11:
   the reference drops Pusher's own late retries).
@@ -36,6 +37,7 @@ from pusher_core.webhooks import (
     WebhookRejectReason,
     validate_webhook,
     verify_webhook,
+    verify_webhook_for,
 )
 
 NOW = 1_700_000_000_000
@@ -282,3 +284,93 @@ def test_late_retries_only_we_accept(key: str, secret: str, time_ms: int, offset
     now = time_ms + offset
     assert _reference_result(config, key, signature, text, now) is None
     assert validate_webhook(config, key, signature, text, now) == json.loads(text)
+
+
+# --- verify_webhook_for's hot path is verify_webhook --------------------------------------
+
+
+def _mostly(usual: Any, *others: Any) -> st.SearchStrategy[Any]:
+    """`usual` three times in four, else one of `others`."""
+    return st.sampled_from([usual] * (3 * len(others)) + list(others))
+
+
+@st.composite
+def hot_path_cases(draw: st.DrawFn) -> tuple[AppConfig, dict[str, str], Any, bytes, Any, Any]:
+    """Mostly what the hot path takes (the app's own key, a dict, bytes, an int clock),
+    often slightly off so that every rejection and every fallback runs too."""
+    key, secret = draw(keys), draw(secrets_)
+    master = draw(st.none() | st.binary(min_size=32, max_size=32))
+    config = AppConfig(app_id="1", key=key, secret=secret, encryption_master_key=master)
+    extra = draw(st.dictionaries(keys, secrets_, max_size=2))
+    time_value: Any = draw(times)
+    if draw(_mostly(False, True)):
+        time_value = draw(st.floats(0, 2e12) | st.integers(-5, 5) | json_values)
+    items: Any = draw(st.lists(events, max_size=3))
+    if draw(_mostly(False, True)):
+        items = draw(st.sampled_from([None, "x", [1], [[]]]))
+    payload: Any = {"time_ms": time_value, "events": items}
+    if draw(_mostly(False, True)):
+        payload = draw(st.dictionaries(st.sampled_from(["time_ms", "events", "x"]), json_values))
+    body = json.dumps(payload).encode()
+    body = draw(
+        _mostly(
+            body,
+            b" " + body,
+            body + b"\n",
+            body[:-1],
+            body + b"}",
+            b"[]",
+            b"",
+            body.decode().encode("utf-16"),
+        )
+    )
+    if draw(_mostly(False, True)):
+        body = draw(st.binary(max_size=40))
+    signer = draw(_mostly(key, *sorted(extra), "unknown"))
+    signer_secret = secret if signer == key else extra.get(signer, "other")
+    good = _sign(signer_secret, body)
+    signature = draw(_mostly(good, f" {good} ", good.upper(), good[:-1], "", "é" + good))
+    key_header = draw(_mostly(signer, f" {signer}\t", "", key.lower(), key + "x"))
+    headers: dict[str, str] = {"X-Pusher-Key": key_header, "X-Pusher-Signature": signature}
+    if draw(_mostly(False, True)):
+        del headers[draw(st.sampled_from(sorted(headers)))]
+    numeric = isinstance(time_value, (int, float)) and not isinstance(time_value, bool)
+    now_ms: Any = time_value if numeric else NOW
+    if draw(_mostly(False, True)):
+        now_ms = draw(times | st.floats(0, 2e13) | st.integers(-5, 5))
+    max_age = draw(_mostly(DEFAULT_MAX_AGE_MS, None, 0, 10**6) | st.integers(0, 10**7))
+    if numeric and max_age is not None and draw(_mostly(False, True)):  # the window's edges
+        now_ms = time_value + draw(st.sampled_from([-1, 1])) * (
+            max_age + draw(st.sampled_from([0, 1]))
+        )
+    return config, extra, headers, body, now_ms, max_age
+
+
+@given(hot_path_cases())
+def test_verify_webhook_for_hot_path_is_verify_webhook(
+    case: tuple[AppConfig, dict[str, str], Any, bytes, Any, Any],
+) -> None:
+    """The same verdict as `verify_webhook` with the app's key, secret and master key."""
+    config, extra, headers, body, now_ms, max_age = case
+    ours = verify_webhook_for(
+        config,
+        headers=headers,
+        body=body,
+        now_ms=now_ms,
+        max_age_ms=max_age,
+        extra_secrets=extra or None,
+    )
+    general = verify_webhook(
+        headers=headers,
+        body=body,
+        secrets={**extra, config.key: config.secret},
+        now_ms=now_ms,
+        max_age_ms=max_age,
+        master_key=config.encryption_master_key,
+    )
+    assert type(ours) is type(general)
+    assert ours == general
+    if isinstance(ours, ValidWebhook) and isinstance(general, ValidWebhook):
+        assert ours.events == general.events
+        assert type(ours.payload) is type(general.payload)
+        assert dict(ours.payload) == dict(general.payload)

@@ -166,7 +166,12 @@ def authorize_channel(
                 _PRIVATE_FAST(message) is not None
                 and len(channel) <= config.limits.max_channel_name_length
             ):
-                return _channel_auth(f"{config.key}:{config.sign(message)}", None)
+                # _channel_auth, inline too.
+                value = _new(ChannelAuth)
+                _set_auth(value, f"{config.key}:{config.sign(message)}")
+                _set_channel_data(value, None)
+                _set_shared_secret(value, None)
+                return value
         else:
             fast = _fast_presence_auth(config, channel, socket_id, user_id, user_info, custom_data)
             if fast is not None:

@@ -184,7 +184,13 @@ class AppConfig:
 
     def sign(self, message: str) -> str:
         """Hex HMAC-SHA256 of `message` (UTF-8) under this app's secret."""
-        return self.sign_bytes(message.encode("utf-8"))
+        # `sign_bytes`, inline: auth signs one short message per call, where a call is 5%.
+        inner, outer = self._pads
+        mac = inner.copy()
+        mac.update(message.encode("utf-8"))
+        out = outer.copy()
+        out.update(mac.digest())
+        return out.hexdigest()
 
     def sign_bytes(self, data: bytes) -> str:
         """Hex HMAC-SHA256 of raw bytes (a webhook body) under this app's secret."""
