@@ -57,11 +57,8 @@ def _frozen() -> Any:
     return mock.patch("pusher.http.time.time", return_value=TS)
 
 
-def _signature(query: Any) -> str:
-    return str(dict(query)["auth_signature"])
-
-
-@given(
+# app id, key, secret, channels, event name, data, socket id
+TRIGGER_INPUTS = (
     st.integers(1, 10**9),
     keys,
     secrets_,
@@ -70,6 +67,13 @@ def _signature(query: Any) -> str:
     json_values,
     st.none() | socket_ids,
 )
+
+
+def _signature(query: Any) -> str:
+    return str(dict(query)["auth_signature"])
+
+
+@given(*TRIGGER_INPUTS)
 def test_trigger_same_signature_for_same_body(
     app_id: int,
     key: str,
@@ -88,15 +92,7 @@ def test_trigger_same_signature_for_same_body(
     assert dict(ours.query)["body_md5"] == ref.query_params["body_md5"]
 
 
-@given(
-    st.integers(1, 10**9),
-    keys,
-    secrets_,
-    st.lists(channel_names, min_size=1, max_size=5),
-    event_names,
-    json_values,
-    st.none() | socket_ids,
-)
+@given(*TRIGGER_INPUTS)
 def test_trigger_bodies_differ_only_in_json_spacing(
     app_id: int,
     key: str,

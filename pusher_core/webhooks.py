@@ -325,7 +325,9 @@ def _subscription_count(raw: Mapping[str, Any], _master_key: bytes | None) -> We
     return SubscriptionCount(channel=channel, subscription_count=count)
 
 
-def _open(channel: str, data: object, master_key: bytes | None) -> tuple[object, DecryptionStatus]:
+def _plaintext_of(
+    channel: str, data: object, master_key: bytes | None
+) -> tuple[object, DecryptionStatus]:
     """The client event's data as the receiver should see it, and how it got there."""
     if not channel.startswith(_ENCRYPTED_PREFIX):
         return data, DecryptionStatus.NOT_ENCRYPTED
@@ -351,7 +353,7 @@ def _client_event(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEv
         or not (user_id is None or _id(user_id) is not None)
     ):
         return None
-    plain, status = _open(channel, data, master_key)
+    plain, status = _plaintext_of(channel, data, master_key)
     return ClientEvent(
         channel=channel,
         event=event,
