@@ -18,6 +18,7 @@ import os
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +40,62 @@ __all__ = ["Clock", "NonceSource", "Pusher", "TypedPusher"]
 Clock = Callable[[], float]
 """Returns the current Unix time in seconds (default `time.time`)."""
 NonceSource = Callable[[int], bytes]
-"""Returns n random bytes (default `secrets.token_bytes`)."""
+"""Returns n random bytes (default: `secrets.token_bytes`, drawn 4 KiB at a time)."""
 
 _NONCE_BYTES = 24
+
+# Random bytes are read from the OS this many at a time by the default nonce source.
+_RANDOM_CHUNK = 4096
+
+
+class _BufferedSecretsSource:
+    """The default nonce source: `secrets.token_bytes`, drawn 4 KiB at a time.
+
+    `secrets.token_bytes` calls `os.urandom`, whose syscall releases the GIL, so
+    with threads sharing a client every publish handed the GIL over once more.
+    Here each call returns the next unused `n` bytes of a buffer drawn from
+    `secrets`: bytes are never returned twice, and a forked child discards the
+    parent's buffer (`os.register_at_fork`) before drawing. Thread-safe.
+    """
+
+    __slots__ = ("__weakref__", "_buffer", "_lock", "_offset")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer = b""
+        self._offset = 0
+        if hasattr(os, "register_at_fork"):  # no fork, no hook (Windows)
+            ref = weakref.ref(self)
+
+            def forget() -> None:
+                source = ref()
+                if source is not None:
+                    source._forget()  # noqa: SLF001
+
+            os.register_at_fork(after_in_child=forget)
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()  # the parent's may have been held at fork time
+        self._buffer = b""
+        self._offset = 0
+
+    def __call__(self, n: int) -> bytes:
+        if not 0 <= n <= _RANDOM_CHUNK:  # also lets secrets reject bad values
+            return secrets.token_bytes(n)
+        with self._lock:
+            start = self._offset
+            end = start + n
+            if end > len(self._buffer):
+                self._buffer = secrets.token_bytes(_RANDOM_CHUNK)
+                start, end = 0, n
+            self._offset = end
+            return self._buffer[start:end]
+
+    def __repr__(self) -> str:
+        return "<pusher_core default nonce source (secrets.token_bytes, drawn 4 KiB at a time)>"
+
+
+_default_nonce_source: NonceSource = _BufferedSecretsSource()
 
 
 def _default_transport(timeout: float) -> Transport:
@@ -263,7 +317,8 @@ class Pusher:
         transport: anything with `send(HttpRequest) -> HttpResponse`
             (default: `adapters.urllib3_transport.Urllib3Transport`).
         clock: returns Unix seconds (default `time.time`).
-        nonce_source: returns n random bytes (default `secrets.token_bytes`).
+        nonce_source: returns n random bytes (default: `secrets.token_bytes`,
+            drawn 4 KiB at a time).
         limits: protocol limits, for dedicated clusters and self-hosted servers.
     """
 
@@ -285,7 +340,7 @@ class Pusher:
         *,
         transport: Transport | None = None,
         clock: Clock = time.time,
-        nonce_source: NonceSource = secrets.token_bytes,
+        nonce_source: NonceSource = _default_nonce_source,
         limits: Limits | None = None,
     ) -> None:
         if backend is not None:
@@ -327,7 +382,7 @@ class Pusher:
         *,
         transport: Transport | None = None,
         clock: Clock = time.time,
-        nonce_source: NonceSource = secrets.token_bytes,
+        nonce_source: NonceSource = _default_nonce_source,
         timeout: float = 5,
     ) -> Pusher:
         """The fully injected constructor: a ready `AppConfig` plus the three effects."""
@@ -342,7 +397,7 @@ class Pusher:
         *,
         transport: Transport | None = None,
         clock: Clock = time.time,
-        nonce_source: NonceSource = secrets.token_bytes,
+        nonce_source: NonceSource = _default_nonce_source,
         timeout: float = 5,
         encryption_master_key_base64: str | bytes | None = None,
         limits: Limits | None = None,
@@ -362,7 +417,7 @@ class Pusher:
         *,
         transport: Transport | None = None,
         clock: Clock = time.time,
-        nonce_source: NonceSource = secrets.token_bytes,
+        nonce_source: NonceSource = _default_nonce_source,
         timeout: float = 5,
         limits: Limits | None = None,
     ) -> Pusher:

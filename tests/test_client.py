@@ -194,3 +194,119 @@ def test_bad_timeout_fails_at_construction(timeout: object, error: type[Exceptio
     """The timeout is checked when the client is built, not at the first request."""
     with pytest.raises(error, match="timeout"):
         Pusher("1", "k", "s", timeout=timeout)  # type: ignore[arg-type]
+
+
+# --- the default nonce source -------------------------------------------------------
+
+
+class _CountingUrandom:
+    """Stands in for secrets.token_bytes: distinct, recognisable bytes, and a call log."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self._next = 0
+
+    def __call__(self, n: int) -> bytes:
+        self.calls.append(n)
+        out = bytes((self._next + i) % 251 for i in range(n))
+        self._next += n
+        return out
+
+
+class _CounterUrandom:
+    """Stands in for secrets.token_bytes: 8-byte counters, so no 24-byte slice repeats."""
+
+    def __init__(self) -> None:
+        self._next = 0
+
+    def __call__(self, n: int) -> bytes:
+        words = [(self._next + i).to_bytes(8, "big") for i in range(n // 8)]
+        self._next += n // 8
+        return b"".join(words)
+
+
+def test_default_nonce_source_hands_out_each_os_byte_once() -> None:
+    """Consecutive nonces are consecutive, never reused slices of one draw."""
+    from pusher_core.client import _RANDOM_CHUNK, _BufferedSecretsSource
+
+    fake = _CountingUrandom()
+    source = _BufferedSecretsSource()
+    with mock.patch("pusher_core.client.secrets.token_bytes", fake):
+        first = b"".join(source(24) for _ in range(_RANDOM_CHUNK // 24))
+        assert fake.calls == [_RANDOM_CHUNK]
+        assert first == bytes(i % 251 for i in range(len(first)))
+        after = source(24)  # the leftover tail is too short: a fresh read
+    assert fake.calls == [_RANDOM_CHUNK, _RANDOM_CHUNK]
+    assert after == bytes((_RANDOM_CHUNK + i) % 251 for i in range(24))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_default_nonce_source_rereads_after_fork() -> None:
+    """A forked child never reuses the parent's buffered bytes."""
+    from pusher_core.client import _BufferedSecretsSource
+
+    source = _BufferedSecretsSource()
+    source(24)  # the buffer is filled; the next 24 bytes are already decided
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next nonce and leave at once
+        try:
+            os.write(write_end, source(24))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    child = os.read(read_end, 24)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    assert len(child) == 24
+    assert child != source(24)
+
+
+def test_default_nonce_source_edge_sizes() -> None:
+    """Sizes outside the buffer go straight to secrets.token_bytes (which rejects negatives)."""
+    from pusher_core.client import _RANDOM_CHUNK, _BufferedSecretsSource
+
+    source = _BufferedSecretsSource()
+    assert source(0) == b""
+    assert len(source(_RANDOM_CHUNK + 1)) == _RANDOM_CHUNK + 1
+    with pytest.raises(ValueError):
+        source(-1)
+
+
+def test_default_nonce_source_is_unique_across_threads() -> None:
+    """Threads sharing the source never receive the same bytes."""
+    import threading
+
+    from pusher_core.client import _BufferedSecretsSource
+
+    fake = _CounterUrandom()
+    source = _BufferedSecretsSource()
+    got: list[bytes] = []
+    lock = threading.Lock()
+
+    def draw() -> None:
+        mine = [source(24) for _ in range(500)]
+        with lock:
+            got.extend(mine)
+
+    with mock.patch("pusher_core.client.secrets.token_bytes", fake):
+        threads = [threading.Thread(target=draw) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(got) == 2000
+    assert len(set(got)) == 2000
+
+
+def test_pusher_default_nonce_source_draws_24_fresh_bytes_per_trigger() -> None:
+    """By default every encrypted publish is sealed with a different nonce."""
+    transport = Scripted()
+    client = Pusher(
+        "1", "key", "secret", encryption_master_key_base64=MASTER_B64, transport=transport
+    )
+    client.trigger("private-encrypted-a", "e", {"x": 1})
+    client.trigger("private-encrypted-a", "e", {"x": 1})
+    nonces = [json.loads(json.loads(r.body)["data"])["nonce"] for r in transport.sent]
+    assert len({*nonces}) == 2
+    assert all(len(base64.b64decode(n)) == 24 for n in nonces)
