@@ -318,7 +318,7 @@ class AppConfig:
         """Read `PUSHER_URL`, or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`, from `environ`.
 
         `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` is read too. The caller passes
-        the mapping (usually `os.environ`), so this stays pure and testable.
+        the mapping (usually the process environment), so this stays pure and testable.
         """
         master = environ.get("PUSHER_ENCRYPTION_MASTER_KEY_BASE64") or None
         url = environ.get("PUSHER_URL")
