@@ -13,27 +13,49 @@ Rules:
 
 from __future__ import annotations
 
-import json
+import importlib
 import os
-import secrets
 import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pusher_core import events, queries, responses
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import (
     ConfigurationError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse, Transport
 
 if TYPE_CHECKING:
-    # Loaded on first use: a client that only publishes never imports them.
-    from pusher_core import auth, webhooks
+    import json
+
+    # auth and webhooks load on first use: a client that only publishes never imports them.
+    from pusher_core import auth, events, queries, responses, webhooks
+    from pusher_core.transport import HttpRequest, HttpResponse, Transport
+
+
+class _LazyModule:
+    """A core module imported on first attribute access, so constructing a client stays light.
+
+    Each attribute is copied onto the proxy when first read, so later reads are
+    plain attribute hits.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(importlib.import_module(self._name), attribute)
+        setattr(self, attribute, value)
+        return value
+
+
+if not TYPE_CHECKING:
+    events = _LazyModule("pusher_core.events")
+    queries = _LazyModule("pusher_core.queries")
+    responses = _LazyModule("pusher_core.responses")
 
 __all__ = ["Clock", "NonceSource", "Pusher", "TypedPusher"]
 
@@ -81,11 +103,15 @@ class _BufferedSecretsSource:
 
     def __call__(self, n: int) -> bytes:
         if not 0 <= n <= _RANDOM_CHUNK:  # also lets secrets reject bad values
+            import secrets  # loaded with the first nonce, not with the client
+
             return secrets.token_bytes(n)
         with self._lock:
             start = self._offset
             end = start + n
             if end > len(self._buffer):
+                import secrets
+
                 self._buffer = secrets.token_bytes(_RANDOM_CHUNK)
                 start, end = 0, n
             self._offset = end

@@ -231,7 +231,7 @@ def test_default_nonce_source_hands_out_each_os_byte_once() -> None:
 
     fake = _CountingUrandom()
     source = _BufferedSecretsSource()
-    with mock.patch("pusher_core.client.secrets.token_bytes", fake):
+    with mock.patch("secrets.token_bytes", fake):
         first = b"".join(source(24) for _ in range(_RANDOM_CHUNK // 24))
         assert fake.calls == [_RANDOM_CHUNK]
         assert first == bytes(i % 251 for i in range(len(first)))
@@ -289,7 +289,7 @@ def test_default_nonce_source_is_unique_across_threads() -> None:
         with lock:
             got.extend(mine)
 
-    with mock.patch("pusher_core.client.secrets.token_bytes", fake):
+    with mock.patch("secrets.token_bytes", fake):
         threads = [threading.Thread(target=draw) for _ in range(4)]
         for thread in threads:
             thread.start()
