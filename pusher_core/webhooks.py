@@ -439,8 +439,8 @@ def _check_arguments(now_ms: object, max_age_ms: object, secrets: object) -> Non
 
 def _authenticate(
     headers: object, raw: bytes | None, secrets: Mapping[str, str], config: AppConfig | None
-) -> tuple[str, bytes, str | None] | WebhookRejectReason:
-    """The key whose secret signed `raw`, the bytes, and their text (None if not UTF-8).
+) -> tuple[str, bytes] | WebhookRejectReason:
+    """The key whose secret signed `raw`, and the bytes.
 
     Or, when no configured secret signed them, the reason.
     """
@@ -455,10 +455,6 @@ def _authenticate(
         return WebhookRejectReason.UNKNOWN_KEY
     if raw is None:
         return WebhookRejectReason.BAD_SIGNATURE
-    try:
-        text: str | None = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
     if own and config is not None:
         # The app's own key: its pre-keyed SHA-256 states beat keying a new HMAC.
         expected = config.sign_bytes(raw)
@@ -473,7 +469,7 @@ def _authenticate(
         matches = hmac.compare_digest(
             expected.encode("ascii"), signature.encode("utf-8", "surrogatepass")
         )
-    return (key, raw, text) if matches else WebhookRejectReason.BAD_SIGNATURE
+    return (key, raw) if matches else WebhookRejectReason.BAD_SIGNATURE
 
 
 # --- body ------------------------------------------------------------------------
@@ -535,20 +531,23 @@ def _verify(
     signed = _authenticate(headers, received_body(body), secrets, config)
     if isinstance(signed, WebhookRejectReason):
         return _REJECTED[signed]
-    key, raw, text = signed
-    return _verdict(key, raw, text, now_ms, max_age_ms, master_key, decoder)
+    key, raw = signed
+    return _verdict(key, raw, now_ms, max_age_ms, master_key, decoder)
 
 
 def _verdict(
     key: str,
     raw: bytes,
-    text: str | None,
     now_ms: float,
     max_age_ms: int | None,
     master_key: bytes | None,
     decoder: type[json.JSONDecoder] | None,
 ) -> WebhookVerdict:
     """What an authentic body (signed by `key`'s secret) says: the verdict after the signature."""
+    try:
+        text: str | None = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
     parsed = _parse(raw, text, decoder)
     if type(parsed) is not dict and not isinstance(parsed, Mapping):
         return _REJECTED[WebhookRejectReason.NOT_A_JSON_OBJECT]
@@ -629,10 +628,10 @@ def verify_webhook_for(
         and (extra_secrets is None or type(extra_secrets) is dict)
     ):
         # Hot path: the app's own key in a plain dict of headers, a bytes body, an
-        # int clock (arguments `_check_arguments` passes). The steps of `_verify`
-        # inline, with the same results (a property test holds them to it), the
-        # signature still checked before anything is parsed; anything else goes
-        # through `_verify`, or, once the signature is checked, `_verdict`.
+        # int clock (arguments `_check_arguments` passes). The header lookup and
+        # signature check of `_verify` inline, with the same results (a property
+        # test holds them to it), then the shared `_verdict`; anything else goes
+        # through `_verify`.
         key, signature = headers.get("X-Pusher-Key"), headers.get("X-Pusher-Signature")
         if type(key) is str and type(signature) is str and signature.isascii():
             key, signature = key.strip(), signature.strip()
@@ -640,7 +639,14 @@ def verify_webhook_for(
                 # Constant time, against the app's pre-keyed SHA-256 states.
                 if not hmac.compare_digest(config.sign_bytes(body), signature):
                     return _REJECTED[WebhookRejectReason.BAD_SIGNATURE]
-                return _own_verdict(config, key, body, now_ms, max_age_ms)
+                return _verdict(
+                    key,
+                    body,
+                    now_ms,
+                    max_age_ms,
+                    config.encryption_master_key,
+                    config.json_decoder,
+                )
     return _verify(
         headers,
         body,
@@ -651,42 +657,6 @@ def verify_webhook_for(
         config.json_decoder,
         config,
     )
-
-
-def _own_verdict(
-    config: AppConfig, key: str, raw: bytes, now_ms: int, max_age_ms: int | None
-) -> WebhookVerdict:
-    """`_verdict` for `verify_webhook_for`'s hot path, inline.
-
-    It answers for a UTF-8 JSON object with an int `time_ms`, fresh, and a list
-    of events; anything else takes `_verdict`, which owns every rejection.
-    """
-    try:
-        text: str | None = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    decoder, master_key = config.json_decoder, config.encryption_master_key
-    if decoder is None and text is not None and text[:1] == "{":
-        try:
-            parsed, end = _SCAN(text, 0)  # from "{": a dict, or an error
-        except (ValueError, TypeError, RecursionError, StopIteration):
-            end = -1
-        if end == len(text):
-            time_ms = parsed.get("time_ms")
-            if (
-                type(time_ms) is int
-                and time_ms >= 0
-                and (max_age_ms is None or abs(now_ms - time_ms) <= max_age_ms)
-            ):
-                events = _events(parsed.get("events"), master_key)
-                if type(events) is tuple:
-                    verdict = _new(ValidWebhook)  # as in `_verdict`
-                    _set_key(verdict, key)
-                    _set_time_ms(verdict, time_ms)
-                    _set_events(verdict, events)
-                    _set_payload(verdict, MappingProxyType(parsed))
-                    return verdict
-    return _verdict(key, raw, text, now_ms, max_age_ms, master_key, decoder)
 
 
 def validate_webhook(
