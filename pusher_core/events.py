@@ -37,7 +37,7 @@ from pusher_core.errors import (
     InvalidArgumentTypeError,
     PayloadTooLargeError,
 )
-from pusher_core.signing import signed_request
+from pusher_core.signing import check_timestamp, signed_request
 from pusher_core.transport import HttpRequest
 
 __all__ = [
@@ -370,6 +370,5 @@ def send_to_user_request(
 
 def _post(config: AppConfig, path: str, body: str, timestamp: int) -> HttpRequest:
     """Sign a POST of the JSON text `body` to `path` (a literal path: no segment to encode)."""
-    if type(timestamp) is not int:
-        raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
+    check_timestamp(timestamp)
     return signed_request(config, "POST", path, (), body.encode("utf-8"), timestamp)

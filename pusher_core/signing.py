@@ -37,6 +37,7 @@ __all__ = [
     "RequestVerdict",
     "ValidRequest",
     "app_path",
+    "check_timestamp",
     "hmac_sha256_hex",
     "sign_request",
     "signed_query",
@@ -103,8 +104,7 @@ def signed_query(
     if body:
         pairs.append(("body_md5", hashlib.md5(body, usedforsecurity=False).hexdigest()))
     pairs.sort()
-    message = f"{method}\n{path}\n" + "&".join(f"{k}={v}" for k, v in pairs)
-    pairs.append(("auth_signature", config.sign(message)))
+    pairs.append(("auth_signature", config.sign(string_to_sign(method, path, pairs))))
     return tuple(pairs)
 
 
@@ -157,9 +157,14 @@ def sign_request(
         params: extra query parameters (signed raw, encoded on the wire).
         body: the exact body bytes (JSON for POST).
     """
+    check_timestamp(timestamp)
+    return signed_request(config, method.upper(), path, _check_params(params), body, timestamp)
+
+
+def check_timestamp(timestamp: object) -> None:
+    """Refuse a timestamp that is not an int of Unix seconds (e.g. a raw `time.time()`)."""
     if type(timestamp) is not int:
         raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
-    return signed_request(config, method.upper(), path, _check_params(params), body, timestamp)
 
 
 def signed_request(
@@ -196,36 +201,22 @@ def signed_request(
         )
     scheme, host, port, origin, signed_prefix, wire_prefix = config._request_parts  # noqa: SLF001
     stamp = str(timestamp)
+    tail = f"{stamp}&auth_version={AUTH_VERSION}"
+    query = [("auth_key", config.key), ("auth_timestamp", stamp), ("auth_version", AUTH_VERSION)]
     if body:
         md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
-        tail = f"{stamp}&auth_version={AUTH_VERSION}&body_md5={md5}"
-        signature = config.sign(f"{method}\n{path}\n{signed_prefix}{tail}")
-        query: tuple[tuple[str, str], ...] = (
-            ("auth_key", config.key),
-            ("auth_timestamp", stamp),
-            ("auth_version", AUTH_VERSION),
-            ("body_md5", md5),
-            ("auth_signature", signature),
-        )
-        headers = _JSON_HEADERS
-    else:
-        tail = f"{stamp}&auth_version={AUTH_VERSION}"
-        signature = config.sign(f"{method}\n{path}\n{signed_prefix}{tail}")
-        query = (
-            ("auth_key", config.key),
-            ("auth_timestamp", stamp),
-            ("auth_version", AUTH_VERSION),
-            ("auth_signature", signature),
-        )
-        headers = _BARE_HEADERS
+        tail += f"&body_md5={md5}"
+        query.append(("body_md5", md5))
+    signature = config.sign(f"{method}\n{path}\n{signed_prefix}{tail}")
+    query.append(("auth_signature", signature))
     return signed_http_request(
         method,
         scheme,
         host,
         port,
         path,
-        query,
-        headers,
+        tuple(query),
+        _JSON_HEADERS if body else _BARE_HEADERS,
         body,
         f"{path}?{wire_prefix}{tail}&auth_signature={signature}",
         origin,
