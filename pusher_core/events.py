@@ -201,9 +201,7 @@ def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | Non
     if not _plain_channel(channel, limits):
         channel = validate_channel(channel, limits, f"batch[{index}].channel")
     name = fields["name"]
-    if not (
-        type(name) is str and 0 < len(name) <= limits.max_event_name_length and name.isprintable()
-    ):
+    if not _plain_name(name, limits):
         name = validate_event_name(name, limits, f"batch[{index}].name")
     text = event_data(
         config,
@@ -242,6 +240,13 @@ def _plain_channel(channel: object, limits: Limits) -> TypeGuard[str]:
     )
 
 
+def _plain_name(name: object, limits: Limits) -> TypeGuard[str]:
+    """True for a usable event name (what `validate_event_name` accepts), checked inline."""
+    return (
+        type(name) is str and 0 < len(name) <= limits.max_event_name_length and name.isprintable()
+    )
+
+
 def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list[str]:
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
         raise InvalidArgumentTypeError(
@@ -251,18 +256,14 @@ def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list
         return [_batch_item(config, event, i, nonce) for i, event in enumerate(events)]
     # Each event takes the fast path (`_plain_item`) or, if that declines it, the
     # fully checked one, which explains every failure.
-    limits = (
-        config.limits.max_channel_name_length,
-        config.limits.max_event_name_length,
-        config.limits.max_payload_bytes,
-    )
+    limits = config.limits
     return [
         _plain_item(event, limits) or _batch_item(config, event, index, nonce)
         for index, event in enumerate(events)
     ]
 
 
-def _plain_item(event: object, limits: tuple[int, int, int]) -> str | None:
+def _plain_item(event: object, limits: Limits) -> str | None:
     """The text of the common event, or None to leave it to `_batch_item`.
 
     The common event is a dict of exactly channel, name and data, with a plain
@@ -272,15 +273,10 @@ def _plain_item(event: object, limits: tuple[int, int, int]) -> str | None:
     if type(event) is not dict or len(event) != 3:  # noqa: PLR2004  # channel, name, data
         return None
     channel, name, data = event.get("channel"), event.get("name"), event.get("data", _MISSING)
-    max_channel, max_name, max_payload = limits
     if not (
-        type(channel) is str
-        and len(channel) <= max_channel
-        and _PLAIN_CHANNEL(channel) is not None
+        _plain_channel(channel, limits)
         and not channel.startswith(_ENCRYPTED_PREFIX)
-        and type(name) is str
-        and 0 < len(name) <= max_name
-        and name.isprintable()
+        and _plain_name(name, limits)
     ):
         return None
     if type(data) is str:
@@ -292,7 +288,7 @@ def _plain_item(event: object, limits: tuple[int, int, int]) -> str | None:
             text = _ENCODE(data)
         except (TypeError, ValueError):
             return None
-    if not text.isascii() or len(text) > max_payload:
+    if not text.isascii() or len(text) > limits.max_payload_bytes:
         return None
     return f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}}}'
 
