@@ -1,8 +1,8 @@
 """Transports that execute pusher-core's request values.
 
-- `adapters.urllib3_transport.Urllib3Transport`: the default (pooled, keep-alive).
-- `adapters.urllib_transport.UrllibTransport`: standard library only.
-- `adapters.replay`: record real traffic to a JSON cassette and replay it offline.
+- `pusher_core.adapters.urllib3_transport.Urllib3Transport`: the default (pooled, keep-alive).
+- `pusher_core.adapters.urllib_transport.UrllibTransport`: standard library only.
+- `pusher_core.adapters.replay`: record real traffic to a JSON cassette and replay it offline.
 
 Nothing heavy is imported here; import the module of the transport you use.
 """

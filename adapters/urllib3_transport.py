@@ -1,7 +1,7 @@
 """`Urllib3Transport`: the default transport, one pooled keep-alive urllib3 manager.
 
 Rules:
-- `urllib3` is imported here only, inside functions: `import adapters` and
+- `urllib3` is imported here only, inside functions: `import pusher_core.adapters` and
   `import pusher_core` never load it. The manager is built when the transport
   is constructed, never at import.
 - One `urllib3.PoolManager` (a `ProxyManager` when `proxy_url` is given): keep-alive,
@@ -12,8 +12,8 @@ Rules:
 - Timeouts: `connect_timeout` to connect (TCP and TLS), `read_timeout` for each
   read; both default to `timeout` (5 s, the reference's value).
 - TLS is verified by default against the system trust store (the same context
-  as `UrllibTransport`; see `adapters.urllib_transport.make_ssl_context`).
-- urllib3's exceptions become `TransportError`s through `adapters._errors`, each
+  as `UrllibTransport`; see `pusher_core.adapters.urllib_transport.make_ssl_context`).
+- urllib3's exceptions become `TransportError`s through `pusher_core.adapters._errors`, each
   carrying the request that failed.
 - `send()` is the hot path: the origin's `HTTPConnectionPool` is cached (no URL
   parsing or manager lookup per request) and called once with pre-built
@@ -29,8 +29,8 @@ import ssl
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from adapters._errors import ExceptionMapping, map_exceptions, translate
-from adapters.urllib_transport import (
+from pusher_core.adapters._errors import ExceptionMapping, map_exceptions, translate
+from pusher_core.adapters.urllib_transport import (
     DEFAULT_POOL_MAXSIZE,
     DEFAULT_TIMEOUT,
     _check_pool_maxsize,

@@ -16,7 +16,7 @@ Rules:
   is empty and certifi is installed). `ca_certs` or `ssl_context` replace it.
 - Every HTTP answer, any status, is returned as an `HttpResponse`; redirects are
   not followed. Only "no response" raises, and only `TransportError`s mapped in
-  `adapters._errors`, each carrying the request.
+  `pusher_core.adapters._errors`, each carrying the request.
 - No retry policy and no sleeping. The one resend is connection management, the
   stale-connection rule:
   1. before a pooled connection idle for 0.5 s or more is reused it is polled;
@@ -47,7 +47,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from adapters._errors import ExceptionMapping, map_exceptions, translate
+from pusher_core.adapters._errors import ExceptionMapping, map_exceptions, translate
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,

@@ -64,8 +64,8 @@ def _core_client(port: int, transport: Any) -> Any:
 
 
 def _transports() -> dict[str, Callable[[], Any]]:
-    from adapters.urllib3_transport import Urllib3Transport
-    from adapters.urllib_transport import UrllibTransport
+    from pusher_core.adapters.urllib3_transport import Urllib3Transport
+    from pusher_core.adapters.urllib_transport import UrllibTransport
 
     return {
         CORE_U3: lambda: Urllib3Transport(timeout=5),

@@ -126,7 +126,7 @@ _default_nonce_source: NonceSource = _BufferedSecretsSource()
 
 def _default_transport(timeout: float) -> Transport:
     """The composition root's one choice: urllib3, imported only when needed."""
-    from adapters.urllib3_transport import Urllib3Transport
+    from pusher_core.adapters.urllib3_transport import Urllib3Transport
 
     return Urllib3Transport(timeout=timeout)
 
@@ -341,7 +341,7 @@ class Pusher:
 
     Keyword-only extras:
         transport: anything with `send(HttpRequest) -> HttpResponse`
-            (default: `adapters.urllib3_transport.Urllib3Transport`).
+            (default: `pusher_core.adapters.urllib3_transport.Urllib3Transport`).
         clock: returns Unix seconds (default `time.time`).
         nonce_source: returns n random bytes (default: `secrets.token_bytes`,
             drawn 4 KiB at a time).

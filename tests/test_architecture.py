@@ -25,7 +25,7 @@ EFFECTFUL = {
     "secrets",
     "subprocess",
     "asyncio",
-    "adapters",
+    "pusher_core.adapters",
 }
 EFFECTFUL_ATTRIBUTES = {("os", "environ"), ("os", "getenv"), ("os", "urandom"), ("time", "time")}
 
@@ -57,7 +57,7 @@ def test_core_module_is_pure(path: Path) -> None:
     if path.name == "client.py":
         # The shell may import time/secrets, and adapters only inside a function.
         top_level = _top_level_imports(tree)
-        assert not {n for n in top_level if n.startswith("adapters")}, (
+        assert not {n for n in top_level if n.startswith("pusher_core.adapters")}, (
             "adapters must be imported lazily"
         )
         return
@@ -82,9 +82,9 @@ def test_nacl_is_imported_only_inside_functions() -> None:
 
 
 def test_import_is_light() -> None:
-    """`import pusher_core` (and `adapters`) load neither urllib3, nacl, requests nor sockets."""
+    """`import pusher_core` and its adapters load neither urllib3, nacl, requests nor sockets."""
     code = (
-        "import sys, pusher_core, adapters, pusher_core.client;"
+        "import sys, pusher_core, pusher_core.adapters, pusher_core.client;"
         "heavy = ('urllib3', 'nacl', 'requests', 'socket', 'http.client', 'ssl');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
@@ -107,8 +107,8 @@ def test_every_module_declares_all() -> None:
             assert "__all__" in targets, f"{package}/{path.name}"
 
 
-def test_wheel_ships_both_packages(tmp_path: Path) -> None:
-    """The wheel holds pusher_core (with py.typed) and adapters, nothing else at top level."""
+def test_wheel_has_one_top_level_name(tmp_path: Path) -> None:
+    """The wheel adds one top-level import name, pusher_core, with py.typed and the adapters."""
     subprocess.run(
         [
             sys.executable,
@@ -128,8 +128,9 @@ def test_wheel_ships_both_packages(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("pusher_core-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
-    assert tops == {"pusher_core", "adapters"}
+    assert tops == {"pusher_core"}
     assert "pusher_core/py.typed" in names
+    assert "pusher_core/adapters/urllib3_transport.py" in names
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     runtime = {
@@ -153,3 +154,19 @@ def test_every_public_name_resolves() -> None:
             assert getattr(module, name) is value, name
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = pusher_core.nope
+
+
+def test_nothing_imports_the_repository_folder_as_a_top_level_package() -> None:
+    """Every import of a transport goes through `pusher_core.adapters` (one module identity)."""
+    offenders: list[str] = []
+    for folder in ("pusher_core", "adapters", "tests", "property_tests", "bench", "examples"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "node_modules" in path.parts:
+                continue
+            names = _imports(ast.parse(path.read_text(encoding="utf-8")))
+            offenders.extend(
+                f"{path.relative_to(ROOT)}: {name}"
+                for name in names
+                if name == "adapters" or name.startswith("adapters.")
+            )
+    assert not offenders

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.replay import Cassette, ReplayTransport
+from pusher_core.adapters.replay import Cassette, ReplayTransport
 from pusher_core.client import Pusher
 from pusher_core.errors import AuthenticationError, ReplayMismatchError
 from tests.integration.test_cassette import run_session

@@ -40,8 +40,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from adapters.urllib3_transport import Urllib3Transport
-from adapters.urllib_transport import UrllibTransport
+from pusher_core.adapters.urllib3_transport import Urllib3Transport
+from pusher_core.adapters.urllib_transport import UrllibTransport
 from pusher_core.config import AppConfig
 from pusher_core.signing import sign_request, verify_request
 from pusher_core.transport import HttpRequest

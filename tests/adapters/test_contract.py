@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from adapters._errors import ExceptionMapping, map_exceptions, translate
+from pusher_core.adapters._errors import ExceptionMapping, map_exceptions, translate
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from adapters.replay import Cassette, Interaction, RecordingTransport, ReplayTransport
-from adapters.urllib_transport import UrllibTransport
+from pusher_core.adapters.replay import Cassette, Interaction, RecordingTransport, ReplayTransport
+from pusher_core.adapters.urllib_transport import UrllibTransport
 from pusher_core.errors import (
     ConnectionFailedError,
     InvalidArgumentError,

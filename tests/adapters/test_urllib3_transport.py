@@ -13,8 +13,8 @@ import pytest
 import urllib3
 from urllib3 import exceptions as u3
 
-from adapters._errors import map_exceptions
-from adapters.urllib3_transport import Urllib3Transport, urllib3_exception_mapping
+from pusher_core.adapters._errors import map_exceptions
+from pusher_core.adapters.urllib3_transport import Urllib3Transport, urllib3_exception_mapping
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,
@@ -89,10 +89,11 @@ def test_urllib3_exceptions_are_mapped(
 
 
 def test_importing_adapters_does_not_load_urllib3() -> None:
-    """`import adapters`, the stdlib transport, replay and pusher_core leave urllib3 unloaded."""
+    """Importing pusher_core, its adapters, the stdlib transport and replay leaves urllib3 out."""
     code = (
-        "import sys, adapters, adapters.urllib_transport, adapters.replay, pusher_core\n"
-        "import adapters.urllib3_transport\n"
+        "import sys, pusher_core, pusher_core.adapters\n"
+        "import pusher_core.adapters.urllib_transport, pusher_core.adapters.replay\n"
+        "import pusher_core.adapters.urllib3_transport\n"
         "assert 'urllib3' not in sys.modules, 'urllib3 was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

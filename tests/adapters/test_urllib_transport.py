@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-import adapters.urllib_transport as module
-from adapters._errors import translate
-from adapters.urllib_transport import UrllibTransport, make_ssl_context
+import pusher_core.adapters.urllib_transport as module
+from pusher_core.adapters._errors import translate
+from pusher_core.adapters.urllib_transport import UrllibTransport, make_ssl_context
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,

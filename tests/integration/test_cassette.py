@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.replay import Cassette, RecordingTransport, ReplayTransport
-from adapters.urllib3_transport import Urllib3Transport
+from pusher_core.adapters.replay import Cassette, RecordingTransport, ReplayTransport
+from pusher_core.adapters.urllib3_transport import Urllib3Transport
 from pusher_core.client import Pusher
 from pusher_core.errors import AuthenticationError
 

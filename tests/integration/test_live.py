@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from adapters.urllib3_transport import Urllib3Transport
-from adapters.urllib_transport import UrllibTransport
 from pusher_core import errors
+from pusher_core.adapters.urllib3_transport import Urllib3Transport
+from pusher_core.adapters.urllib_transport import UrllibTransport
 from pusher_core.auth_endpoints import (
     ChannelAuthRequest,
     UserAuthRequest,

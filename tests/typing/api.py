@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any, assert_type
 
-from adapters.replay import Cassette, ReplayTransport
-from adapters.urllib_transport import UrllibTransport
 from pusher_core import (
     AppConfig,
     ChannelAuth,
@@ -21,6 +19,8 @@ from pusher_core import (
     trigger_request,
     verify_webhook_for,
 )
+from pusher_core.adapters.replay import Cassette, ReplayTransport
+from pusher_core.adapters.urllib_transport import UrllibTransport
 from pusher_core.transport import Transport
 
 
