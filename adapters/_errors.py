@@ -11,6 +11,7 @@ Rules:
   phase description. Transports never see the app secret, so no message can
   contain it.
 - An exception that matches no entry propagates unchanged: bugs stay visible.
+  So does a `TransportError` (some derive from `OSError`), which is never wrapped twice.
 - Success costs one small object and two method calls (the mapping is used only
   on failure): this sits on every request's hot path.
 """
@@ -47,6 +48,8 @@ def translate(
     Returns:
         An unraised error (the caller raises it `from exc`), or None.
     """
+    if isinstance(exc, TransportError):
+        return None  # already ours (some derive from OSError): never wrapped twice
     for foreign, native in mapping.items():
         if isinstance(exc, foreign):
             text = str(exc)

@@ -179,12 +179,26 @@ PusherBadStatus = BadStatusError
 
 
 class TransportError(PusherError):
-    """No HTTP response was received. `request` is the value that can be resent."""
+    """No complete HTTP response was received. `request` is the value that was being sent.
 
-    def __init__(self, message: str, request: HttpRequest | None = None) -> None:
+    `sent` says whether any byte of the request may have left: False only when
+    the transport knows nothing was written (refused, connect timeout, TLS
+    handshake), so resending cannot duplicate it. A retry policy reads it;
+    transports never resend on their own.
+    """
+
+    sent_by_default = True
+
+    def __init__(
+        self, message: str, request: HttpRequest | None = None, *, sent: bool | None = None
+    ) -> None:
         super().__init__(message, request)
         self.message = message
         self.request = request
+        self.sent = self.sent_by_default if sent is None else sent
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_transport_error, (type(self), self.message, self.request, self.sent))
 
     def __str__(self) -> str:
         if self.request is None:
@@ -192,28 +206,40 @@ class TransportError(PusherError):
         return f"{self.message} ({self.request.method} {self.request.url_without_auth})"
 
 
-class ConnectionFailedError(TransportError):
-    """The connection could not be established (refused, DNS, unreachable)."""
+def _rebuild_transport_error(
+    cls: type[TransportError], message: str, request: HttpRequest | None, sent: bool
+) -> TransportError:
+    return cls(message, request, sent=sent)
 
 
-class TransportTimeoutError(TransportError):
+class ConnectionFailedError(TransportError, ConnectionError):
+    """The connection could not be established (refused, DNS, unreachable); nothing was sent."""
+
+    sent_by_default = False
+
+
+class TransportTimeoutError(TransportError, TimeoutError):
     """A timeout expired before a response arrived."""
 
 
 class ConnectTimeoutError(TransportTimeoutError):
     """Connecting took longer than the connect timeout; the request was not sent."""
 
+    sent_by_default = False
+
 
 class ReadTimeoutError(TransportTimeoutError):
     """The response took longer than the read timeout; the request may have been applied."""
 
 
-class TLSError(TransportError):
-    """The TLS handshake or certificate verification failed."""
+class TLSError(TransportError, ConnectionError):
+    """The TLS handshake or certificate verification failed; nothing was sent."""
+
+    sent_by_default = False
 
 
-class ConnectionDroppedError(TransportError):
-    """The connection closed before a complete response arrived."""
+class ConnectionDroppedError(TransportError, ConnectionError):
+    """The connection closed before a full response arrived; the request may have been applied."""
 
 
 class ReplayMismatchError(PusherError, LookupError):
