@@ -47,7 +47,7 @@ from pusher_core.errors import (
     TLSError,
     TransportError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse, received_http_response
+from pusher_core.transport import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     import urllib3
@@ -226,8 +226,8 @@ class Urllib3Transport:
         # The received (str, str) pairs, exactly what the HttpResponse converter would
         # store: `iteritems()` is what `items()` iterates, without the view's `len()`
         # pass (which `tuple()` would make, walking every header twice).
-        return received_http_response(
-            response.status, tuple(response.headers.iteritems()), response.data
+        return HttpResponse(
+            status=response.status, headers=response.headers.iteritems(), body=response.data
         )
 
     def _urlopen(

@@ -58,7 +58,7 @@ from pusher_core.errors import (
     TLSError,
     TransportError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse, received_http_response
+from pusher_core.transport import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -413,7 +413,7 @@ class UrllibTransport:
             raise error from exc
         # raw_items: the received (str, str) pairs, without email's per-header policy
         # pass; they are what the HttpResponse converter would store.
-        result = received_http_response(response.status, tuple(response.msg.raw_items()), data)
+        result = HttpResponse(status=response.status, headers=response.msg.raw_items(), body=data)
         self._checkin(key, conn)
         return result
 

@@ -6,8 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from property_tests.strategies import channel_names, event_names, json_values, socket_ids
 from pusher_core import events, queries

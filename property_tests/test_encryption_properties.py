@@ -14,8 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from nacl.secret import SecretBox
 from pusher import crypto
 

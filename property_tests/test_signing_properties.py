@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import attrs
-from hypothesis import assume, given
-from hypothesis import strategies as st
+from hypothesis import assume, given, strategies as st
 
 from property_tests.strategies import app_configs, secrets_, text_params
 from pusher_core.config import AppConfig

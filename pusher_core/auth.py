@@ -15,21 +15,18 @@ Rules (Pusher "Authorizing users" and "Authenticating users", auth signatures):
 - `custom_data` (or `user_id`/`user_info`) on a non-presence channel is ignored
   with an `IgnoredCustomDataWarning`: servers verify only `socket_id:channel` there,
   so signing it would produce an auth that fails.
-- Auth is a hot path (benchmarked against one bare HMAC): precompiled checks
-  cover the common private, presence and sign-in inputs; anything else goes
-  through the named validators of `channels.py`, which own every error. A
-  property test holds both paths to the same results.
+- Every input goes through the named validators of `channels.py`, which own
+  the channel grammar and every error message.
 """
 
 from __future__ import annotations
 
 import base64
 import inspect
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -49,24 +46,18 @@ __all__ = [
     "ChannelAuth",
     "IgnoredCustomDataWarning",
     "UserAuth",
-    "authenticate",
     "authenticate_user",
     "authorize_channel",
 ]
 
-# Fast paths. One match validates both parts of `socket_id:channel`: the socket
-# id (digits.digits, no ':') and a private, non-encrypted (or a presence) channel
-# name in the channel-name charset (which has no ':'). These accept a subset of
-# what the validators of `channels.py` accept, with the same results (a property
-# test holds them to it); anything else takes the validated path, which owns
-# every error message.
-_NAME_CHARS = "[-A-Za-z0-9_=@,.;]"
-_PRIVATE_FAST = re.compile(rf"[0-9]+\.[0-9]+:private-(?!encrypted-){_NAME_CHARS}+").fullmatch
-_PRESENCE_FAST = re.compile(rf"[0-9]+\.[0-9]+:presence-{_NAME_CHARS}+").fullmatch
-_SOCKET_FAST = re.compile(r"[0-9]+\.[0-9]+").fullmatch
-_USER_ID_FAST = re.compile(f"{_NAME_CHARS}+").fullmatch
-_new = object.__new__
 _PACKAGE_DIR = str(Path(__file__).parent)  # as code objects spell it
+# The kinds compared on every authorization, bound once (enum attribute lookups are slow).
+_PUBLIC, _ENCRYPTED, _PRESENCE, _SERVER_TO_USER = (
+    ChannelKind.PUBLIC,
+    ChannelKind.PRIVATE_ENCRYPTED,
+    ChannelKind.PRESENCE,
+    ChannelKind.SERVER_TO_USER,
+)
 
 
 class IgnoredCustomDataWarning(UserWarning):
@@ -101,12 +92,6 @@ class ChannelAuth:
         return _json.dumps(self.to_dict())
 
 
-# The slot setters of ChannelAuth, for the hot path (frozen classes refuse `setattr`).
-_set_auth = ChannelAuth.__dict__["auth"].__set__
-_set_channel_data = ChannelAuth.__dict__["channel_data"].__set__
-_set_shared_secret = ChannelAuth.__dict__["shared_secret"].__set__
-
-
 @attrs.frozen(kw_only=True)
 class UserAuth:
     """The answer to a user sign-in request: `auth` and the exact signed `user_data`."""
@@ -121,11 +106,6 @@ class UserAuth:
     def to_json(self) -> str:
         """The response body: compact JSON of `to_dict()`."""
         return _json.dumps(self.to_dict())
-
-
-# Same for UserAuth.
-_set_user_auth = UserAuth.__dict__["auth"].__set__
-_set_user_data = UserAuth.__dict__["user_data"].__set__
 
 
 def authorize_channel(
@@ -158,136 +138,18 @@ def authorize_channel(
             encrypted channel without a configured master key.
         InvalidArgumentTypeError: an argument of the wrong type.
     """
-    if type(socket_id) is str and type(channel) is str:
-        if user_id is None and user_info is None and custom_data is None:
-            # Hot path: a plain private channel, inline (a call costs ~5%).
-            message = f"{socket_id}:{channel}"
-            if (
-                _PRIVATE_FAST(message) is not None
-                and len(channel) <= config.limits.max_channel_name_length
-            ):
-                # _channel_auth, inline too.
-                value = _new(ChannelAuth)
-                _set_auth(value, f"{config.key}:{config.sign(message)}")
-                _set_channel_data(value, None)
-                _set_shared_secret(value, None)
-                return value
-        else:
-            fast = _fast_presence_auth(config, channel, socket_id, user_id, user_info, custom_data)
-            if fast is not None:
-                return fast
-    return _authorize(config, channel, socket_id, user_id, user_info, custom_data)
-
-
-def _channel_auth(auth: str, channel_data: str | None) -> ChannelAuth:
-    """`ChannelAuth(auth=..., channel_data=...)` through the slots.
-
-    The generated `__init__`'s keyword call and bound setters cost a fifth of the
-    private path; the value is equal, field for field.
-    """
-    value = _new(ChannelAuth)
-    _set_auth(value, auth)
-    _set_channel_data(value, channel_data)
-    _set_shared_secret(value, None)
-    return value
-
-
-def _fast_presence_auth(
-    config: AppConfig,
-    channel: str,
-    socket_id: str,
-    user_id: object,
-    user_info: object,
-    custom_data: object,
-) -> ChannelAuth | None:
-    """The common presence cases, or None to take the validated path."""
-    limits = config.limits
-    if len(channel) > limits.max_channel_name_length:
-        return None
-    payload: object
-    if custom_data is not None:
-        if type(custom_data) is not dict or user_id is not None or user_info is not None:
-            return None
-        user_id = custom_data.get("user_id")
-        payload, argument = custom_data, "custom_data"
-    elif user_info is None:
-        payload, argument = {"user_id": user_id}, "user_info"
-    else:
-        payload, argument = {"user_id": user_id, "user_info": user_info}, "user_info"
-    message = f"{socket_id}:{channel}"
-    if not (
-        type(user_id) is str
-        and _PRESENCE_FAST(message) is not None
-        and _USER_ID_FAST(user_id) is not None
-        and len(user_id) <= limits.max_user_id_length
-    ):
-        return None
-    channel_data = _json.dumps_user(payload, config.json_encoder, argument)
-    try:
-        signature = config.sign(f"{message}:{channel_data}")
-    except UnicodeEncodeError:  # a lone surrogate in user_info: the validated path says so
-        return None
-    return _channel_auth(f"{config.key}:{signature}", channel_data)
-
-
-def authenticate(
-    config: AppConfig,
-    channel: str,
-    socket_id: str,
-    custom_data: Mapping[str, Any] | None = None,
-) -> dict[str, str]:
-    """The reference's `Pusher.authenticate(channel, socket_id, custom_data)` as a dict.
-
-    Deliberate differences from pusher 3.3.4: `shared_secret` is `str` (the
-    reference returns `bytes`, which `json.dumps` rejects); `channel_data` is
-    compact JSON; public and `#server-to-user-` channels and presence channels
-    without a `user_id` are errors; `custom_data` on a non-presence channel is
-    ignored with a warning instead of being signed (which servers reject).
-    """
-    if type(socket_id) is str and type(channel) is str:
-        message = f"{socket_id}:{channel}"
-        if (
-            custom_data is None
-            and _PRIVATE_FAST(message) is not None
-            and len(channel) <= config.limits.max_channel_name_length
-        ):
-            return {"auth": f"{config.key}:{config.sign(message)}"}
-        fast = _fast_presence_auth(config, channel, socket_id, None, None, custom_data)
-        if fast is not None:
-            return fast.to_dict()
-    return _authorize(config, channel, socket_id, None, None, custom_data).to_dict()
-
-
-def _authorize(
-    config: AppConfig,
-    channel: object,
-    socket_id: object,
-    user_id: object,
-    user_info: object,
-    custom_data: object,
-) -> ChannelAuth:
     name = validate_channel(channel, config.limits)
     socket = validate_socket_id(socket_id)
     kind = channel_kind(name)
-    if kind is ChannelKind.PUBLIC:
-        raise InvalidArgumentError(
-            "channel",
-            f"{name!r} is a public channel: clients subscribe to it without authorization; "
-            "only private-, private-encrypted- and presence- channels are authorized",
-        )
-    if kind is ChannelKind.SERVER_TO_USER:
-        raise InvalidArgumentError(
-            "channel",
-            f"{name!r} is a server-to-user channel: pusher-js subscribes to it after user "
-            "sign-in; authenticate the user with authenticate_user instead",
-        )
+    if kind is _PUBLIC or kind is _SERVER_TO_USER:
+        _refuse(name, kind)
     if custom_data is not None and not isinstance(custom_data, Mapping):
         raise InvalidArgumentTypeError(
             "custom_data",
             "must be a mapping such as {'user_id': '42', 'user_info': {...}}, "
             f"got {type(custom_data).__name__}",
         )
-    if kind is ChannelKind.PRESENCE:
+    if kind is _PRESENCE:
         channel_data = _channel_data(config, user_id, user_info, custom_data)
         argument = "user_info" if custom_data is None else "custom_data"
         signature = _sign(config, f"{socket}:{name}:{channel_data}", argument)
@@ -299,11 +161,26 @@ def _authorize(
             IgnoredCustomDataWarning,
             stacklevel=_outside_caller(),
         )
-    auth = f"{config.key}:{config.sign(f'{socket}:{name}')}"
-    if kind is ChannelKind.PRIVATE_ENCRYPTED:
+    auth = f"{config.key}:{config.signer.sign(f'{socket}:{name}')}"
+    if kind is _ENCRYPTED:
         key = _channel_key(name, config.encryption_master_key)
         return ChannelAuth(auth=auth, shared_secret=base64.b64encode(key).decode("ascii"))
     return ChannelAuth(auth=auth)
+
+
+def _refuse(name: str, kind: ChannelKind) -> NoReturn:
+    """Public and server-to-user channels are never authorized: say what to do instead."""
+    if kind is ChannelKind.SERVER_TO_USER:
+        raise InvalidArgumentError(
+            "channel",
+            f"{name!r} is a server-to-user channel: pusher-js subscribes to it after user "
+            "sign-in; authenticate the user with authenticate_user instead",
+        )
+    raise InvalidArgumentError(
+        "channel",
+        f"{name!r} is a public channel: clients subscribe to it without authorization; "
+        "only private-, private-encrypted- and presence- channels are authorized",
+    )
 
 
 def _outside_caller() -> int:
@@ -367,7 +244,7 @@ def _channel_data(
 
 def _sign(config: AppConfig, message: str, argument: str) -> str:
     try:
-        return config.sign(message)
+        return config.signer.sign(message)
     except UnicodeEncodeError:
         raise InvalidArgumentError(
             argument, "contains a lone surrogate, which cannot be sent as UTF-8; fix the text"
@@ -398,31 +275,19 @@ def authenticate_user(
             watchlist that is too long or holds an invalid id.
         InvalidArgumentTypeError: an argument of the wrong type.
     """
-    if type(socket_id) is str and _SOCKET_FAST(socket_id) is not None:
-        socket = socket_id
-    else:
-        socket = validate_socket_id(socket_id)
-    if type(user_data) is not dict:
+    socket = validate_socket_id(socket_id)
+    if not isinstance(user_data, dict):
         user_data = _user_data_mapping(user_data)
     if "id" not in user_data:
         raise InvalidArgumentError(
             "user_data", "has no 'id': give the user's id as a non-empty string"
         )
-    user_id = user_data["id"]
-    if not (
-        type(user_id) is str
-        and _USER_ID_FAST(user_id) is not None
-        and len(user_id) <= config.limits.max_user_id_length
-    ):
-        validate_user_id(user_id, config.limits, "user_data['id']")
+    validate_user_id(user_data["id"], config.limits, "user_data['id']")
     if "watchlist" in user_data:
         _check_watchlist(user_data["watchlist"], config)
     encoded = _json.dumps_user(user_data, config.json_encoder, "user_data")
     signature = _sign(config, f"{socket}::user::{encoded}", "user_data")
-    value = _new(UserAuth)  # equal to UserAuth(auth=..., user_data=...), as above
-    _set_user_auth(value, f"{config.key}:{signature}")
-    _set_user_data(value, encoded)
-    return value
+    return UserAuth(auth=f"{config.key}:{signature}", user_data=encoded)
 
 
 def _user_data_mapping(user_data: object) -> dict[str, Any]:

@@ -38,7 +38,6 @@ Rules:
 from __future__ import annotations
 
 import codecs
-import json
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeAlias
@@ -46,6 +45,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
+from pusher_core import _json
 from pusher_core.auth import authenticate_user, authorize_channel
 from pusher_core.channels import (
     ChannelKind,
@@ -204,8 +204,8 @@ def _fields(body: object, content_type: str | None) -> dict[str, list[Any]]:
             fields.setdefault(name, []).append(value)
         return fields
     try:
-        parsed = json.loads(raw.decode(charset))
-    except (ValueError, RecursionError):
+        parsed = _json.loads(raw.decode(charset))
+    except ValueError:
         raise AuthRequestError("body", "is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise AuthRequestError("body", 'must be a JSON object such as {"socket_id": ...}')
@@ -274,8 +274,8 @@ def parse_user_auth_request(body: bytes, content_type: str | None) -> UserAuthRe
 
 
 def _json_response(status: int, payload: Mapping[str, Any]) -> AuthResponse:
-    text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
-    return AuthResponse(status=status, headers=_JSON_HEADERS, body=text.encode("ascii"))
+    body = _json.dumps(payload).encode("utf-8", "replace")  # messages quote input with repr()
+    return AuthResponse(status=status, headers=_JSON_HEADERS, body=body)
 
 
 def _rejected(exc: AuthRequestError) -> AuthResponse:

@@ -18,10 +18,15 @@ from pusher_core.config import Limits
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 
 __all__ = [
+    "ENCRYPTED_PREFIX",
+    "PRESENCE_PREFIX",
+    "PRIVATE_PREFIX",
     "SERVER_TO_USER_PREFIX",
     "ChannelKind",
     "channel_kind",
+    "is_encrypted",
     "validate_channel",
+    "validate_channel_prefix",
     "validate_channels",
     "validate_event_name",
     "validate_info",
@@ -29,9 +34,14 @@ __all__ = [
     "validate_user_id",
 ]
 
+PRIVATE_PREFIX = "private-"
+ENCRYPTED_PREFIX = "private-encrypted-"
+PRESENCE_PREFIX = "presence-"
 SERVER_TO_USER_PREFIX = "#server-to-user-"
-_NAME = re.compile(r"\A[-A-Za-z0-9_=@,.;]+\Z")
-_SOCKET_ID = re.compile(r"\A[0-9]+\.[0-9]+\Z")
+_CHARSET = "-A-Za-z0-9_=@,.;"  # channel names and user ids
+_NAME = re.compile(f"[{_CHARSET}]+").fullmatch
+_PREFIX = re.compile(f"#?[{_CHARSET}]*").fullmatch
+_SOCKET_ID = re.compile(r"[0-9]+\.[0-9]+").fullmatch
 _NAME_CHARS = "letters, digits and - _ = @ , . ;"
 
 
@@ -50,17 +60,24 @@ class ChannelKind(enum.Enum):
         return self in (ChannelKind.PRIVATE, ChannelKind.PRIVATE_ENCRYPTED, ChannelKind.PRESENCE)
 
 
+# The members, bound once: an enum attribute lookup costs a Python call on 3.11.
+_PUBLIC, _PRIVATE, _ENCRYPTED, _PRESENCE, _SERVER_TO_USER = ChannelKind
+
+
 def channel_kind(name: str) -> ChannelKind:
     """Classify a channel by prefix (cache variants authorize like their base)."""
-    if name.startswith("private-encrypted-"):
-        return ChannelKind.PRIVATE_ENCRYPTED
-    if name.startswith("private-"):
-        return ChannelKind.PRIVATE
-    if name.startswith("presence-"):
-        return ChannelKind.PRESENCE
+    if name.startswith(PRIVATE_PREFIX):
+        return _ENCRYPTED if name.startswith(ENCRYPTED_PREFIX) else _PRIVATE
+    if name.startswith(PRESENCE_PREFIX):
+        return _PRESENCE
     if name.startswith(SERVER_TO_USER_PREFIX):
-        return ChannelKind.SERVER_TO_USER
-    return ChannelKind.PUBLIC
+        return _SERVER_TO_USER
+    return _PUBLIC
+
+
+def is_encrypted(name: str) -> bool:
+    """Whether events on `name` are end-to-end encrypted (`private-encrypted-...`)."""
+    return name.startswith(ENCRYPTED_PREFIX)
 
 
 def _require_str(value: object, argument: str) -> str:
@@ -71,9 +88,11 @@ def _require_str(value: object, argument: str) -> str:
 
 def validate_channel(name: object, limits: Limits, argument: str = "channel") -> str:
     """Return `name` if it is a valid channel name, else raise naming `argument`."""
+    if type(name) is str and len(name) <= limits.max_channel_name_length and _NAME(name):
+        return name  # the common case, accepted by the rules below in one match
     name = _require_str(name, argument)
     body = name.removeprefix(SERVER_TO_USER_PREFIX)
-    if not body or not _NAME.match(body):
+    if not body or not _NAME(body):
         raise InvalidArgumentError(
             argument,
             f"{name!r} is not a valid channel name: use only {_NAME_CHARS} "
@@ -86,6 +105,15 @@ def validate_channel(name: object, limits: Limits, argument: str = "channel") ->
             f"{limits.max_channel_name_length} (Limits.max_channel_name_length)",
         )
     return name
+
+
+def validate_channel_prefix(prefix: object, argument: str = "prefix_filter") -> str:
+    """Return `prefix` if channel names can start with it (e.g. `presence-`)."""
+    if not isinstance(prefix, str):
+        raise InvalidArgumentTypeError(argument, "must be a str such as 'presence-'")
+    if not _PREFIX(prefix):
+        raise InvalidArgumentError(argument, f"{prefix!r} cannot start a channel name")
+    return prefix
 
 
 def validate_channels(
@@ -111,7 +139,9 @@ def validate_channels(
 
 
 def validate_event_name(name: object, limits: Limits, argument: str = "event_name") -> str:
-    """Return `name` if it is a usable event name (non-empty, within the limit)."""
+    """Return `name` if it is a usable event name (non-empty, printable, within the limit)."""
+    if type(name) is str and 0 < len(name) <= limits.max_event_name_length and name.isprintable():
+        return name  # the common case: every rule below, checked at once
     name = _require_str(name, argument)
     if not name:
         raise InvalidArgumentError(argument, "must not be empty")
@@ -128,8 +158,10 @@ def validate_event_name(name: object, limits: Limits, argument: str = "event_nam
 
 def validate_socket_id(socket_id: object, argument: str = "socket_id") -> str:
     """Return `socket_id` if it has Pusher's `digits.digits` form."""
+    if type(socket_id) is str and _SOCKET_ID(socket_id):
+        return socket_id
     socket_id = _require_str(socket_id, argument)
-    if not _SOCKET_ID.match(socket_id):
+    if not _SOCKET_ID(socket_id):
         raise InvalidArgumentError(
             argument,
             f"{socket_id!r} is not a socket id; expected digits.digits such as '1234.5678' "
@@ -140,8 +172,10 @@ def validate_socket_id(socket_id: object, argument: str = "socket_id") -> str:
 
 def validate_user_id(user_id: object, limits: Limits, argument: str = "user_id") -> str:
     """Return `user_id` if it can name a user (channel-name characters, within the limit)."""
+    if type(user_id) is str and len(user_id) <= limits.max_user_id_length and _NAME(user_id):
+        return user_id  # the common case, accepted by the rules below in one match
     user_id = _require_str(user_id, argument)
-    if not user_id or not _NAME.match(user_id):
+    if not _NAME(user_id):
         raise InvalidArgumentError(
             argument, f"{user_id!r} is not a valid user id: use only {_NAME_CHARS}"
         )

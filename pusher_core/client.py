@@ -3,12 +3,13 @@
 Rules:
 - This is the only core module that reads the clock, draws randomness, reads
   the environment or imports `adapters` (lazily, for the default transport).
-- Each method does three things: build a value with the core, send it with the
-  transport, interpret the response with the core. No protocol logic lives here.
+- Each method runs a call plan from `pusher_core.plans`: the core builds the
+  plan, the shell sends `plan.request` and returns `plan.parse(response)`. No
+  protocol logic lives here, and no operation is written twice.
 - Effects are called unconditionally before the core runs (a nonce is drawn for
   every publish; the core ignores it for unencrypted channels).
-- `Pusher` methods return what the reference returned (parsed JSON dicts);
-  `Pusher.typed` offers the same calls returning typed result values.
+- `TypedPusher` is the client; `Pusher`, the drop-in, is one line a method over
+  it (and over `pusher_core.compat`), returning the reference's dict shapes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
     import json
 
     # auth and webhooks load on first use: a client that only publishes never imports them.
-    from pusher_core import auth, events, queries, responses, webhooks
+    from pusher_core import auth, compat, events, plans, responses, webhooks
+    from pusher_core.plans import CallPlan, T
     from pusher_core.transport import HttpRequest, HttpResponse, Transport
 
 
@@ -53,9 +55,10 @@ class _LazyModule:
 
 
 if not TYPE_CHECKING:
-    events = _LazyModule("pusher_core.events")
-    queries = _LazyModule("pusher_core.queries")
-    responses = _LazyModule("pusher_core.responses")
+    plans = _LazyModule("pusher_core.plans")
+    auth = _LazyModule("pusher_core.auth")
+    compat = _LazyModule("pusher_core.compat")
+    webhooks = _LazyModule("pusher_core.webhooks")
 
 __all__ = ["Clock", "NonceSource", "Pusher", "TypedPusher"]
 
@@ -187,6 +190,10 @@ class TypedPusher:
             transport = self.transport
         return transport.send(request)
 
+    def run(self, plan: CallPlan[T]) -> T:
+        """Execute one call plan: send its request, read the answer."""
+        return plan.parse(self.send(plan.request))
+
     def trigger(
         self,
         channels: str | Sequence[str],
@@ -196,31 +203,28 @@ class TypedPusher:
         info: str | Sequence[str] | None = None,
     ) -> responses.TriggerResult:
         """Publish one event to one or more channels."""
-        # The hot path: `_now`, `_nonce` and `send` inlined (same calls, same order).
-        config = self.config
-        request = events.trigger_request(
-            config,
-            channels=channels,
-            event_name=event_name,
-            data=data,
-            socket_id=socket_id,
-            info=info,
-            timestamp=int(self._clock()),
-            nonce=self._nonce_source(_NONCE_BYTES),
+        return self.run(
+            plans.trigger_plan(
+                self.config,
+                channels=channels,
+                event_name=event_name,
+                data=data,
+                socket_id=socket_id,
+                info=info,
+                timestamp=self._now(),
+                nonce=self._nonce(),
+            )
         )
-        transport = self._transport
-        if transport is None:
-            transport = self.transport
-        return responses.parse_trigger(transport.send(request), config.json_decoder)
 
     def trigger_batch(
         self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
     ) -> responses.BatchResult:
         """Publish up to the batch limit of events in one request."""
-        request = events.trigger_batch_request(
-            self.config, events=batch, timestamp=self._now(), nonce=self._nonce()
+        return self.run(
+            plans.trigger_batch_plan(
+                self.config, events=batch, timestamp=self._now(), nonce=self._nonce()
+            )
         )
-        return responses.parse_batch(self.send(request), self.config.json_decoder)
 
     def trigger_bulk(
         self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
@@ -230,64 +234,69 @@ class TypedPusher:
         All events are validated before anything is sent. If a request fails,
         the error propagates and the later batches are not sent.
         """
-        requests = events.trigger_bulk_requests(
+        bulk = plans.trigger_bulk_plans(
             self.config, events=batch, timestamp=self._now(), nonce=self._nonce()
         )
-        return [
-            responses.parse_batch(self.send(request), self.config.json_decoder)
-            for request in requests
-        ]
+        return [self.run(plan) for plan in bulk]
 
     def send_to_user(self, user_id: str, event_name: str, data: object) -> responses.TriggerResult:
         """Publish an event to every connection of a signed-in user."""
-        request = events.send_to_user_request(
-            self.config, user_id=user_id, event_name=event_name, data=data, timestamp=self._now()
+        return self.run(
+            plans.send_to_user_plan(
+                self.config,
+                user_id=user_id,
+                event_name=event_name,
+                data=data,
+                timestamp=self._now(),
+            )
         )
-        return responses.parse_trigger(self.send(request), self.config.json_decoder)
 
     def channels_info(
         self, prefix_filter: str | None = None, attributes: str | Sequence[str] = ()
     ) -> responses.ChannelsList:
         """List occupied channels, optionally by prefix."""
-        request = queries.channels_request(
-            self.config, prefix_filter=prefix_filter, attributes=attributes, timestamp=self._now()
+        return self.run(
+            plans.channels_plan(
+                self.config,
+                prefix_filter=prefix_filter,
+                attributes=attributes,
+                timestamp=self._now(),
+            )
         )
-        return responses.parse_channels(self.send(request), self.config.json_decoder)
 
     def channel_info(
         self, channel: str, attributes: str | Sequence[str] = ()
     ) -> responses.ChannelInfo:
         """One channel's state."""
-        request = queries.channel_request(
-            self.config, channel=channel, attributes=attributes, timestamp=self._now()
+        return self.run(
+            plans.channel_plan(
+                self.config, channel=channel, attributes=attributes, timestamp=self._now()
+            )
         )
-        return responses.parse_channel(self.send(request), self.config.json_decoder)
 
     def users_info(self, channel: str) -> responses.Users:
         """The members of a presence channel."""
-        request = queries.users_request(self.config, channel=channel, timestamp=self._now())
-        return responses.parse_users(self.send(request), self.config.json_decoder)
+        return self.run(plans.users_plan(self.config, channel=channel, timestamp=self._now()))
 
     def terminate_user_connections(self, user_id: str) -> dict[str, Any]:
         """Close every connection on which `user_id` signed in."""
-        request = queries.terminate_connections_request(
-            self.config, user_id=user_id, timestamp=self._now()
+        return self.run(
+            plans.terminate_connections_plan(self.config, user_id=user_id, timestamp=self._now())
         )
-        return responses.parse_json(self.send(request), self.config.json_decoder, strict=False)
 
     def get(self, path: str, params: Mapping[str, object] | None = None) -> dict[str, Any]:
         """A signed GET of any path relative to `/apps/{app_id}`."""
-        request = queries.get_request(self.config, path=path, params=params, timestamp=self._now())
-        return responses.parse_json(self.send(request), self.config.json_decoder)
+        return self.run(
+            plans.get_plan(self.config, path=path, params=params, timestamp=self._now())
+        )
 
     def post(
         self, path: str, body: object, params: Mapping[str, object] | None = None
     ) -> dict[str, Any]:
         """A signed POST of any path relative to `/apps/{app_id}`."""
-        request = queries.post_request(
-            self.config, path=path, body=body, params=params, timestamp=self._now()
+        return self.run(
+            plans.post_plan(self.config, path=path, body=body, params=params, timestamp=self._now())
         )
-        return responses.parse_json(self.send(request), self.config.json_decoder, strict=False)
 
     def authorize_channel(
         self,
@@ -297,16 +306,12 @@ class TypedPusher:
         user_info: Any = None,
     ) -> auth.ChannelAuth:
         """Authorize a subscription (no I/O): private, presence or encrypted channels."""
-        from pusher_core import auth
-
         return auth.authorize_channel(
             self.config, channel=channel, socket_id=socket_id, user_id=user_id, user_info=user_info
         )
 
     def authenticate_user(self, socket_id: str, user_data: Mapping[str, Any]) -> auth.UserAuth:
         """Sign a connection in as a user (no I/O)."""
-        from pusher_core import auth
-
         return auth.authenticate_user(self.config, socket_id=socket_id, user_data=user_data)
 
     def verify_webhook(
@@ -316,14 +321,8 @@ class TypedPusher:
         extra_secrets: Mapping[str, str] | None = None,
     ) -> webhooks.WebhookVerdict:
         """Verify a received webhook against the app's key (and `extra_secrets`), now."""
-        from pusher_core import webhooks
-
-        return webhooks.verify_webhook_for(
-            self.config,
-            headers=headers,
-            body=body,
-            now_ms=self._clock() * 1000,
-            extra_secrets=extra_secrets,
+        return webhooks.verify_webhook(
+            self.config, headers=headers, body=body, now_ms=self.now_ms(), secrets=extra_secrets
         )
 
     def now_ms(self) -> float:
@@ -575,9 +574,7 @@ class Pusher:
         self, channel: str, socket_id: str, custom_data: Mapping[str, Any] | None = None
     ) -> dict[str, str]:
         """The reference's channel auth dict (`shared_secret` is a str, so it JSON-encodes)."""
-        from pusher_core import auth
-
-        return auth.authenticate(self.config, channel, socket_id, custom_data)
+        return compat.authenticate(self.config, channel, socket_id, custom_data)
 
     def authorize_channel(
         self,
@@ -591,15 +588,13 @@ class Pusher:
 
     def authenticate_user(self, socket_id: str, user_data: Mapping[str, Any]) -> dict[str, str]:
         """The reference's user sign-in dict: `{"auth": ..., "user_data": ...}`."""
-        return self.typed.authenticate_user(socket_id, user_data).to_dict()
+        return compat.authenticate_user(self.config, socket_id, user_data)
 
     def validate_webhook(
         self, key: str | bytes | None, signature: str | bytes | None, body: str | bytes
     ) -> dict[str, Any] | None:
         """The reference's webhook check: the body as a dict, or None when invalid."""
-        from pusher_core import webhooks
-
-        return webhooks.validate_webhook(self.config, key, signature, body, self.typed.now_ms())
+        return compat.validate_webhook(self.config, key, signature, body, self.typed.now_ms())
 
     def verify_webhook(
         self,

@@ -13,45 +13,27 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 import warnings
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import attrs
 
+from pusher_core.encryption import MASTER_KEY_BYTES
 from pusher_core.errors import ConfigurationError
+from pusher_core.signing import Signer
 
-__all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "hmac_sha256_pads", "parse_master_key"]
-
-_SHA256_BLOCK = 64
-_IPAD = bytes(x ^ 0x36 for x in range(256))
-_OPAD = bytes(x ^ 0x5C for x in range(256))
-
-
-def hmac_sha256_pads(secret: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
-    """The two keyed SHA-256 states of HMAC (RFC 2104), to be copied per message.
-
-    HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m)): hashing the padded key once
-    and copying the states gives the same digest as `hmac.new` without redoing
-    the key schedule on every signature.
-    """
-    if len(secret) > _SHA256_BLOCK:
-        secret = hashlib.sha256(secret).digest()
-    secret = secret.ljust(_SHA256_BLOCK, b"\0")
-    return hashlib.sha256(secret.translate(_IPAD)), hashlib.sha256(secret.translate(_OPAD))
-
+__all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "parse_master_key"]
 
 DEFAULT_CLUSTER = "mt1"
 _APP_ID = re.compile(r"\A[0-9]+\Z")
 _CLUSTER = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
 _HOST = re.compile(r"\A[A-Za-z0-9.\-]+\Z|\A\[[0-9A-Fa-f:.]+\]\Z")
 _URL_SHAPE = "http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID"
-_MASTER_KEY_BYTES = 32
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -112,7 +94,7 @@ def _check_port(_instance: object, _attribute: attrs.Attribute[Any], value: Any)
 
 
 def _check_master_key(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (not isinstance(value, bytes) or len(value) != _MASTER_KEY_BYTES):
+    if value is not None and (not isinstance(value, bytes) or len(value) != MASTER_KEY_BYTES):
         raise ConfigurationError("encryption_master_key must be exactly 32 bytes")
 
 
@@ -145,14 +127,14 @@ class AppConfig:
     json_decoder: type[json.JSONDecoder] | None = attrs.field(default=None, validator=_check_codec)
     limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
 
-    @property
+    @cached_property
     def effective_port(self) -> int:
         """The port requests go to: the configured one, else the scheme's default."""
         if self.port is not None:
             return self.port
         return 443 if self.scheme == "https" else 80
 
-    @property
+    @cached_property
     def base_url(self) -> str:
         """`scheme://host[:port]`, with the port only when it is not the default."""
         default = 443 if self.scheme == "https" else 80
@@ -160,46 +142,9 @@ class AppConfig:
         return f"{self.scheme}://{self.host}{port}"
 
     @cached_property
-    def _pads(self) -> tuple[hashlib._Hash, hashlib._Hash]:
-        # Keyed once, copied per signature.
-        return hmac_sha256_pads(self.secret.encode("utf-8"))
-
-    @cached_property
-    def _request_parts(self) -> tuple[str, str, int, str, str, str]:
-        """What every signed request of this app repeats, computed once (for `signing`).
-
-        `(scheme, host, port, origin, signed query prefix, wire query prefix)`; the
-        prefixes are `auth_key=KEY&auth_timestamp=`, raw as signed and
-        percent-encoded as sent (`transport.encode_query` is `quote(safe="")`).
-        """
-        key = self.key
-        return (
-            self.scheme,
-            self.host,
-            self.effective_port,
-            self.base_url,
-            f"auth_key={key}&auth_timestamp=",
-            f"auth_key={quote(key, safe='')}&auth_timestamp=",
-        )
-
-    def sign(self, message: str) -> str:
-        """Hex HMAC-SHA256 of `message` (UTF-8) under this app's secret."""
-        # `sign_bytes`, inline: auth signs one short message per call, where a call is 5%.
-        inner, outer = self._pads
-        mac = inner.copy()
-        mac.update(message.encode("utf-8"))
-        out = outer.copy()
-        out.update(mac.digest())
-        return out.hexdigest()
-
-    def sign_bytes(self, data: bytes) -> str:
-        """Hex HMAC-SHA256 of raw bytes (a webhook body) under this app's secret."""
-        inner, outer = self._pads
-        mac = inner.copy()
-        mac.update(data)
-        out = outer.copy()
-        out.update(mac.digest())
-        return out.hexdigest()
+    def signer(self) -> Signer:
+        """The app secret's HMAC, keyed once: what signs every request, auth and webhook."""
+        return Signer(self.secret)
 
     @classmethod
     def from_options(
@@ -360,7 +305,7 @@ def parse_master_key(raw: str | bytes | None, base64_key: str | bytes | None) ->
                 "encryption_master_key_base64 is not valid base64; generate one with "
                 "`openssl rand -base64 32`"
             ) from None
-        if len(key) != _MASTER_KEY_BYTES:
+        if len(key) != MASTER_KEY_BYTES:
             raise ConfigurationError(
                 f"encryption_master_key_base64 must decode to 32 bytes, got {len(key)}; "
                 "generate one with `openssl rand -base64 32`"
@@ -373,7 +318,7 @@ def parse_master_key(raw: str | bytes | None, base64_key: str | bytes | None) ->
             stacklevel=3,
         )
         key = raw.encode("utf-8") if isinstance(raw, str) else raw
-        if not isinstance(key, bytes) or len(key) != _MASTER_KEY_BYTES:
+        if not isinstance(key, bytes) or len(key) != MASTER_KEY_BYTES:
             raise ConfigurationError(
                 "encryption_master_key must be 32 characters; prefer "
                 "encryption_master_key_base64 (`openssl rand -base64 32`)"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -34,8 +33,10 @@ if TYPE_CHECKING:
     from nacl.secret import SecretBox
 
 __all__ = [
+    "MASTER_KEY_BYTES",
     "NONCE_BYTES",
     "EncryptedPayload",
+    "check_nonce",
     "decrypt",
     "derive_nonce",
     "encrypt",
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 NONCE_BYTES = 24
-_MASTER_KEY_BYTES = 32
+MASTER_KEY_BYTES = 32
 
 
 def _secret_box(key: bytes) -> SecretBox:
@@ -67,15 +68,29 @@ def _utf8(text: str, argument: str) -> bytes:
 
 def shared_secret(channel: str, master_key: bytes | None) -> bytes:
     """The 32-byte key of one encrypted channel: SHA-256(channel || master key)."""
+    if not isinstance(channel, str):
+        raise InvalidArgumentTypeError("channel", f"must be a str, got {type(channel).__name__}")
     if master_key is None:
         raise InvalidArgumentError(
             "encryption_master_key_base64",
             f"channel {channel!r} is end-to-end encrypted: configure "
             "encryption_master_key_base64 (32 random bytes, base64)",
         )
-    if len(master_key) != _MASTER_KEY_BYTES:
+    if not isinstance(master_key, bytes) or len(master_key) != MASTER_KEY_BYTES:
         raise InvalidArgumentError("encryption_master_key", "must be exactly 32 bytes")
     return hashlib.sha256(_utf8(channel, "channel") + master_key).digest()
+
+
+def check_nonce(nonce: object) -> bytes:
+    """Return `nonce` if it is 24 bytes (drawn fresh from a CSPRNG per call, by the caller)."""
+    if not isinstance(nonce, bytes) or len(nonce) != NONCE_BYTES:
+        raise InvalidArgumentTypeError(
+            "nonce",
+            f"must be {NONCE_BYTES} random bytes (e.g. secrets.token_bytes({NONCE_BYTES})), "
+            f"got {type(nonce).__name__}"
+            + (f" of length {len(nonce)}" if isinstance(nonce, (bytes, str)) else ""),
+        )
+    return nonce
 
 
 def derive_nonce(nonce: bytes, index: int) -> bytes:
@@ -107,10 +122,10 @@ class EncryptedPayload:
     def from_data(cls, data: str) -> EncryptedPayload:
         """Parse the wire form; raise `EncryptionError` if it is not one."""
         try:
-            parsed: Any = json.loads(data)
+            parsed: Any = _json.loads(data)
             nonce = base64.b64decode(parsed["nonce"], validate=True)
             ciphertext = base64.b64decode(parsed["ciphertext"], validate=True)
-        except (ValueError, TypeError, KeyError, binascii.Error, RecursionError) as exc:
+        except (ValueError, TypeError, KeyError, binascii.Error) as exc:
             raise EncryptionError(
                 'data is not an encrypted payload {"nonce": ..., "ciphertext": ...}'
             ) from exc
@@ -127,10 +142,8 @@ def encrypt(
     Never reuse a nonce with the same channel key: draw a fresh random one
     per event (the `Pusher` shell does).
     """
-    if not isinstance(nonce, bytes) or len(nonce) != NONCE_BYTES:
-        raise InvalidArgumentTypeError("nonce", f"must be {NONCE_BYTES} random bytes")
     box = _secret_box(shared_secret(channel, master_key))
-    sealed = box.encrypt(_utf8(plaintext, "plaintext"), nonce)
+    sealed = box.encrypt(_utf8(plaintext, "plaintext"), check_nonce(nonce))
     return EncryptedPayload(nonce=nonce, ciphertext=sealed.ciphertext)
 
 
@@ -138,6 +151,11 @@ def decrypt(channel: str, payload: EncryptedPayload | str, master_key: bytes | N
     """Open a payload sealed for `channel`; raise `EncryptionError` if it does not verify."""
     if isinstance(payload, str):
         payload = EncryptedPayload.from_data(payload)
+    elif not isinstance(payload, EncryptedPayload):
+        raise InvalidArgumentTypeError(
+            "payload",
+            f"must be the event's data string or an EncryptedPayload, got {type(payload).__name__}",
+        )
     box = _secret_box(shared_secret(channel, master_key))
     from nacl.exceptions import CryptoError  # loaded by _secret_box already
 

@@ -14,15 +14,15 @@ Rules:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeGuard
+from typing import Any
 
 import attrs
 
 from pusher_core import _json
 from pusher_core.channels import (
     SERVER_TO_USER_PREFIX,
+    is_encrypted,
     validate_channel,
     validate_channels,
     validate_event_name,
@@ -30,14 +30,14 @@ from pusher_core.channels import (
     validate_socket_id,
     validate_user_id,
 )
-from pusher_core.config import AppConfig, Limits
-from pusher_core.encryption import derive_nonce, encrypt
+from pusher_core.config import AppConfig
+from pusher_core.encryption import check_nonce, derive_nonce, encrypt
 from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
     PayloadTooLargeError,
 )
-from pusher_core.signing import check_timestamp, signed_request
+from pusher_core.signing import sign_request
 from pusher_core.transport import HttpRequest
 
 __all__ = [
@@ -49,12 +49,9 @@ __all__ = [
     "trigger_request",
 ]
 
-_ENCRYPTED_PREFIX = "private-encrypted-"
 _BATCH_KEYS = frozenset(("channel", "name", "data", "socket_id", "info"))
-_PLAIN_CHANNEL = re.compile(r"[-A-Za-z0-9_=@,.;]+").fullmatch  # channels.py's charset
+_REQUIRED_BATCH_KEYS = ("channel", "name", "data")
 _string = _json.string
-_ENCODE = _json.encode
-_MISSING = object()
 
 
 def event_data(
@@ -71,7 +68,7 @@ def event_data(
     """
     text = data if isinstance(data, str) else _json.dumps_user(data, config.json_encoder, argument)
     size = len(text) if text.isascii() else _utf8_size(text, argument)
-    if channel is not None and channel.startswith(_ENCRYPTED_PREFIX):
+    if channel is not None and is_encrypted(channel):
         if nonce is None:
             raise InvalidArgumentError(
                 "nonce",
@@ -101,7 +98,7 @@ def _utf8_size(text: str, argument: str) -> int:
 def _single_channel(channels: tuple[str, ...]) -> str | None:
     if len(channels) == 1:
         return channels[0]
-    encrypted = [c for c in channels if c.startswith(_ENCRYPTED_PREFIX)]
+    encrypted = [c for c in channels if is_encrypted(c)]
     if encrypted:
         raise InvalidArgumentError(
             "channels",
@@ -134,18 +131,15 @@ def trigger_request(
         info: attributes to return per channel (`user_count`, `subscription_count`).
         nonce: 24 random bytes; required only for a `private-encrypted-` channel.
     """
-    limits = config.limits
-    names = (
-        (channels,)
-        if _plain_channel(channels, limits)
-        else validate_channels(channels, limits)  # many channels, or any other case
-    )
-    name = validate_event_name(event_name, limits)
+    names = validate_channels(channels, config.limits)
+    name = validate_event_name(event_name, config.limits)
     text = event_data(config, _single_channel(names), data, nonce)
     # The body is `{"name", "channels", "data"[, "socket_id"][, "info"]}`, all strings:
-    # assembled with the JSON encoder's own string function (see `_json.string`).
-    channel_list = _string(names[0]) if len(names) == 1 else ",".join(map(_string, names))
-    body = f'{{"name":{_string(name)},"channels":[{channel_list}],"data":{_string(text)}'
+    # assembled around the codec's own string literal (see `_json.string`).
+    body = (
+        f'{{"name":{_string(name)},"channels":[{",".join(map(_string, names))}],'
+        f'"data":{_string(text)}'
+    )
     if socket_id is not None:
         body += f',"socket_id":{_string(validate_socket_id(socket_id))}'
     info_csv = validate_info(info)
@@ -167,58 +161,42 @@ class BatchEvent:
 
 def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
     """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
-    if (
-        type(event) is dict
-        and "channel" in event
-        and "name" in event
-        and "data" in event
-        and _BATCH_KEYS.issuperset(event)
-    ):
-        return event  # the common case, checked in one go; anything else is diagnosed below
     if isinstance(event, BatchEvent):
         return attrs.asdict(event, recurse=False)
-    if isinstance(event, Mapping):
+    if type(event) is not dict and not isinstance(event, Mapping):
+        raise InvalidArgumentTypeError(
+            f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
+        )
+    if not _BATCH_KEYS.issuperset(event):
         unknown = set(event) - _BATCH_KEYS
-        if unknown:
-            raise InvalidArgumentError(
-                f"batch[{index}]",
-                f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
-            )
-        for required in ("channel", "name", "data"):
-            if required not in event:
-                raise InvalidArgumentError(f"batch[{index}]", f"is missing {required!r}")
-        return event
-    raise InvalidArgumentTypeError(
-        f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
-    )
+        raise InvalidArgumentError(
+            f"batch[{index}]",
+            f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
+        )
+    for required in _REQUIRED_BATCH_KEYS:
+        if required not in event:
+            raise InvalidArgumentError(f"batch[{index}]", f"is missing {required!r}")
+    return event
 
 
 def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | None) -> str:
     """One event of a batch as its JSON object text: `{"name", "channel", "data", ...}`."""
     fields = _batch_fields(event, index)
     limits = config.limits
-    channel = fields["channel"]
-    if not _plain_channel(channel, limits):
-        channel = validate_channel(channel, limits, f"batch[{index}].channel")
-    name = fields["name"]
-    if not _plain_name(name, limits):
-        name = validate_event_name(name, limits, f"batch[{index}].name")
-    text = event_data(
-        config,
-        channel,
-        fields["data"],
-        # Only encrypted events use a nonce: derive one for them alone.
-        None
-        if nonce is None or not channel.startswith(_ENCRYPTED_PREFIX)
-        else derive_nonce(nonce, index),
-        f"batch[{index}].data",
+    channel = validate_channel(fields["channel"], limits, f"batch[{index}].channel")
+    name = validate_event_name(fields["name"], limits, f"batch[{index}].name")
+    # Only encrypted events use the nonce: each gets its own, derived from it.
+    own_nonce = (
+        derive_nonce(check_nonce(nonce), index)
+        if nonce is not None and is_encrypted(channel)
+        else None
     )
+    text = event_data(config, channel, fields["data"], own_nonce, f"batch[{index}].data")
     item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
     socket_id = fields.get("socket_id")
     if socket_id is not None:
-        item += (
-            f',"socket_id":{_string(validate_socket_id(socket_id, f"batch[{index}].socket_id"))}'
-        )
+        socket_id = validate_socket_id(socket_id, f"batch[{index}].socket_id")
+        item += f',"socket_id":{_string(socket_id)}'
     info = fields.get("info")
     if info is not None:
         info_csv = validate_info(info, f"batch[{index}].info")
@@ -227,70 +205,12 @@ def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | Non
     return item + "}"
 
 
-def _plain_channel(channel: object, limits: Limits) -> TypeGuard[str]:
-    """True for a `str` channel name of the plain charset within the limit (the common case).
-
-    False sends the name through `validate_channel`, which accepts the other valid
-    names (`#server-to-user-...`) and explains every rejection.
-    """
-    return (
-        type(channel) is str
-        and len(channel) <= limits.max_channel_name_length
-        and _PLAIN_CHANNEL(channel) is not None
-    )
-
-
-def _plain_name(name: object, limits: Limits) -> TypeGuard[str]:
-    """True for a usable event name (what `validate_event_name` accepts), checked inline."""
-    return (
-        type(name) is str and 0 < len(name) <= limits.max_event_name_length and name.isprintable()
-    )
-
-
 def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list[str]:
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
         raise InvalidArgumentTypeError(
             "batch", f"must be a list of events, got {type(events).__name__}"
         )
-    if config.json_encoder is not None:
-        return [_batch_item(config, event, i, nonce) for i, event in enumerate(events)]
-    # Each event takes the fast path (`_plain_item`) or, if that declines it, the
-    # fully checked one, which explains every failure.
-    limits = config.limits
-    return [
-        _plain_item(event, limits) or _batch_item(config, event, index, nonce)
-        for index, event in enumerate(events)
-    ]
-
-
-def _plain_item(event: object, limits: Limits) -> str | None:
-    """The text of the common event, or None to leave it to `_batch_item`.
-
-    The common event is a dict of exactly channel, name and data, with a plain
-    unencrypted channel, a usable name and ASCII data within the limit: the same
-    checks `_batch_item` applies, giving the same text (default JSON encoder only).
-    """
-    if type(event) is not dict or len(event) != 3:  # noqa: PLR2004  # channel, name, data
-        return None
-    channel, name, data = event.get("channel"), event.get("name"), event.get("data", _MISSING)
-    if not (
-        _plain_channel(channel, limits)
-        and not channel.startswith(_ENCRYPTED_PREFIX)
-        and _plain_name(name, limits)
-    ):
-        return None
-    if type(data) is str:
-        text = data
-    elif isinstance(data, str) or data is _MISSING:
-        return None
-    else:
-        try:
-            text = _ENCODE(data)
-        except (TypeError, ValueError):
-            return None
-    if not text.isascii() or len(text) > limits.max_payload_bytes:
-        return None
-    return f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}}}'
+    return [_batch_item(config, event, index, nonce) for index, event in enumerate(events)]
 
 
 def trigger_batch_request(
@@ -366,5 +286,6 @@ def send_to_user_request(
 
 def _post(config: AppConfig, path: str, body: str, timestamp: int) -> HttpRequest:
     """Sign a POST of the JSON text `body` to `path` (a literal path: no segment to encode)."""
-    check_timestamp(timestamp)
-    return signed_request(config, "POST", path, (), body.encode("utf-8"), timestamp)
+    return sign_request(
+        config, method="POST", path=path, body=body.encode("utf-8"), timestamp=timestamp
+    )

@@ -16,6 +16,7 @@ from pusher_core.channels import (
     ChannelKind,
     channel_kind,
     validate_channel,
+    validate_channel_prefix,
     validate_info,
     validate_user_id,
 )
@@ -33,7 +34,6 @@ __all__ = [
     "users_request",
 ]
 
-_PREFIX = re.compile(r"\A#?[-A-Za-z0-9_=@,.;]*\Z")
 _RELATIVE_PATH = re.compile(r"\A(/[A-Za-z0-9\-._~%!$&'()*+,;=:@]+)+/?\Z")
 
 
@@ -50,13 +50,7 @@ def channels_request(
     """
     params: dict[str, object] = {}
     if prefix_filter is not None and prefix_filter != "":
-        if not isinstance(prefix_filter, str):
-            raise InvalidArgumentTypeError("prefix_filter", "must be a str such as 'presence-'")
-        if not _PREFIX.match(prefix_filter):
-            raise InvalidArgumentError(
-                "prefix_filter", f"{prefix_filter!r} cannot start a channel name"
-            )
-        params["filter_by_prefix"] = prefix_filter
+        params["filter_by_prefix"] = validate_channel_prefix(prefix_filter)
     info = validate_info(attributes, "attributes")
     if info is not None:
         params["info"] = info

@@ -71,7 +71,7 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 def _message(body: bytes) -> str:
     text = body.decode("utf-8", "replace").strip()
     try:
-        parsed = json.loads(text)
+        parsed = _json.loads(text)
     except ValueError:
         parsed = None
     if isinstance(parsed, dict):
@@ -105,7 +105,7 @@ def _embedded_status(response: HttpResponse) -> int:
     if not body.startswith(b"{") or b'"error"' not in body:
         return response.status
     try:
-        parsed = json.loads(body)
+        parsed = _json.loads(body)
     except ValueError:
         return response.status
     code = parsed.get("code") if isinstance(parsed, dict) else None

@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl, quote
 import attrs
 
 from pusher_core._version import __version__
-from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
-from pusher_core.transport import HttpRequest, encode_query, signed_http_request
+from pusher_core.errors import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
+from pusher_core.transport import HttpRequest, encode_query, is_unreserved
 
 if TYPE_CHECKING:
     from pusher_core.config import AppConfig
@@ -35,12 +35,12 @@ __all__ = [
     "RejectedRequest",
     "RequestRejectReason",
     "RequestVerdict",
+    "Signer",
     "ValidRequest",
     "app_path",
+    "check_secrets",
     "check_timestamp",
-    "hmac_sha256_hex",
     "sign_request",
-    "signed_query",
     "string_to_sign",
     "verify_request",
 ]
@@ -51,6 +51,70 @@ LIBRARY_HEADER = ("X-Pusher-Library", f"pusher-core {__version__}")
 _JSON_HEADERS: tuple[tuple[str, str], ...] = (LIBRARY_HEADER, ("Content-Type", "application/json"))
 _BARE_HEADERS: tuple[tuple[str, str], ...] = (LIBRARY_HEADER,)
 _RESERVED = frozenset(("auth_key", "auth_timestamp", "auth_version", "auth_signature", "body_md5"))
+# Far beyond any clock (year 10**11); keeps `str()` of the timestamp cheap and total.
+_MAX_TIMESTAMP = 2**63 - 1
+
+
+class Signer:
+    """Hex HMAC-SHA256 under one secret: the one HMAC of pusher-core.
+
+    The secret is keyed once (`hmac.new`) and the keyed state is copied per
+    message, so a signature costs two hash blocks, not a key schedule. Requests,
+    channel and user auth, and webhooks all sign through a `Signer`. It holds the
+    secret's keyed state, so it never prints it.
+    """
+
+    __slots__ = ("_keyed",)
+
+    def __init__(self, secret: str) -> None:
+        self._keyed = hmac.new(secret.encode("utf-8", "surrogatepass"), digestmod=hashlib.sha256)
+
+    def __repr__(self) -> str:
+        return "<Signer (HMAC-SHA256, secret hidden)>"
+
+    def sign(self, message: str) -> str:
+        """Hex HMAC-SHA256 of `message` as UTF-8.
+
+        Raises:
+            UnicodeEncodeError: `message` holds a lone surrogate (callers name
+                the argument it came from).
+        """
+        mac = self._keyed.copy()
+        mac.update(message.encode("utf-8"))
+        return mac.hexdigest()
+
+    def sign_bytes(self, data: bytes) -> str:
+        """Hex HMAC-SHA256 of raw bytes (a webhook body, exactly as received)."""
+        mac = self._keyed.copy()
+        mac.update(data)
+        return mac.hexdigest()
+
+    def verify_bytes(self, data: bytes, signature: str) -> bool:
+        """Whether `signature` is the hex HMAC of `data`, compared in constant time."""
+        return hmac.compare_digest(
+            self.sign_bytes(data).encode("ascii"), signature.encode("utf-8", "surrogatepass")
+        )
+
+
+def check_secrets(secrets: object, argument: str = "secrets") -> Mapping[str, str]:
+    """A key -> secret mapping whose keys and secrets are non-empty strings.
+
+    An empty secret would make `HMAC(b"", ...)` signatures valid: exactly what
+    an unset environment variable produces, so it is refused, not ignored.
+    """
+    if not isinstance(secrets, Mapping):
+        raise InvalidArgumentTypeError(argument, "must be a mapping of app key to secret")
+    for key, secret in secrets.items():
+        if not isinstance(key, str) or not key:
+            raise ConfigurationError(f"{argument}: every app key must be a non-empty string")
+        if not isinstance(secret, str) or not secret:
+            # Never echo the value: only the key it belongs to.
+            raise ConfigurationError(
+                f"{argument}: the secret of key {key!r} must be a non-empty string "
+                f"(got {type(secret).__name__}{' of length 0' if secret == '' else ''}); "
+                "is an environment variable unset?"
+            )
+    return secrets
 
 
 def app_path(config: AppConfig, *segments: str) -> str:
@@ -66,51 +130,36 @@ _PATH_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 
 
 def _path_segment(segment: str) -> str:
-    # Fast path: characters `quote` keeps as they are (most channel names).
+    # Characters `quote` keeps as they are (most channel names) need no call.
     if _PATH_SAFE.issuperset(segment):
         return segment
     return quote(segment, safe="=@,;")
 
 
-def hmac_sha256_hex(secret: str, message: str) -> str:
-    """Hex HMAC-SHA256 of `message` under `secret` (both UTF-8)."""
-    return hmac.new(
-        secret.encode("utf-8", "surrogatepass"),
-        message.encode("utf-8", "surrogatepass"),
-        hashlib.sha256,
-    ).hexdigest()
+def _query_text(pairs: Iterable[tuple[str, str]]) -> str:
+    return "&".join([f"{k}={v}" for k, v in pairs])
+
+
+def _signed_text(method: str, path: str, query_text: str) -> str:
+    # METHOD, path and the raw query, one per line (auth_version 1.0).
+    return f"{method}\n{path}\n{query_text}"
 
 
 def string_to_sign(method: str, path: str, params: Iterable[tuple[str, str]]) -> str:
-    """The auth_version 1.0 string to sign; `auth_signature` itself is left out."""
-    items = sorted((k.lower(), v) for k, v in params if k.lower() != "auth_signature")
-    return f"{method.upper()}\n{path}\n" + "&".join(f"{k}={v}" for k, v in items)
+    """The auth_version 1.0 string to sign: METHOD, path and sorted raw query, by newlines.
+
+    Keys are lower-cased and sorted; values are raw (not percent-encoded);
+    `auth_signature` itself is left out.
+    """
+    pairs = sorted([(k.lower(), v) for k, v in params])
+    return _signed_text(
+        method.upper(), path, _query_text([(k, v) for k, v in pairs if k != "auth_signature"])
+    )
 
 
-def signed_query(
-    config: AppConfig,
-    *,
-    method: str,
-    path: str,
-    params: Iterable[tuple[str, str]] = (),
-    body: bytes = b"",
-    timestamp: int,
-) -> tuple[tuple[str, str], ...]:
-    """The full query of a signed request, in wire order, `auth_signature` last."""
-    pairs = [(k.lower(), v) for k, v in params]
-    pairs.append(("auth_key", config.key))
-    pairs.append(("auth_timestamp", str(timestamp)))
-    pairs.append(("auth_version", AUTH_VERSION))
-    if body:
-        pairs.append(("body_md5", hashlib.md5(body, usedforsecurity=False).hexdigest()))
-    pairs.sort()
-    pairs.append(("auth_signature", config.sign(string_to_sign(method, path, pairs))))
-    return tuple(pairs)
-
-
-def _check_params(params: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
+def _check_params(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
     if params is None:
-        return ()
+        return []
     if not isinstance(params, Mapping):
         raise InvalidArgumentTypeError("params", f"must be a mapping, got {type(params).__name__}")
     seen: set[str] = set()
@@ -121,7 +170,7 @@ def _check_params(params: Mapping[str, object] | None) -> tuple[tuple[str, str],
                 "params", f"keys must be str and values str or int; got {key!r}={value!r}"
             )
         lower = key.lower()
-        text = str(value)
+        text = value if isinstance(value, str) else _int_text(value, "params")
         if not (lower + text).isascii():
             try:
                 (lower + text).encode("utf-8")
@@ -135,7 +184,23 @@ def _check_params(params: Mapping[str, object] | None) -> tuple[tuple[str, str],
             raise InvalidArgumentError("params", f"{key!r} is given twice (keys are case-blind)")
         seen.add(lower)
         pairs.append((lower, text))
-    return tuple(pairs)
+    return pairs
+
+
+def _int_text(value: int, argument: str) -> str:
+    try:
+        return str(value)
+    except ValueError:  # more digits than Python will print
+        raise InvalidArgumentError(argument, "holds an integer far too large to send") from None
+
+
+def check_timestamp(timestamp: object) -> int:
+    """Refuse a timestamp that is not an int of Unix seconds (e.g. a raw `time.time()`)."""
+    if type(timestamp) is not int:
+        raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
+    if not 0 <= timestamp <= _MAX_TIMESTAMP:
+        raise InvalidArgumentError("timestamp", "must be Unix seconds, from 0 to 2**63 - 1")
+    return timestamp
 
 
 def sign_request(
@@ -149,6 +214,8 @@ def sign_request(
 ) -> HttpRequest:
     """Build a signed request for `path` (already percent-encoded) on the app's host.
 
+    Every request pusher-core sends is signed here.
+
     Args:
         config: the app.
         method: `GET` or `POST`.
@@ -157,69 +224,38 @@ def sign_request(
         params: extra query parameters (signed raw, encoded on the wire).
         body: the exact body bytes (JSON for POST).
     """
-    check_timestamp(timestamp)
-    return signed_request(config, method.upper(), path, _check_params(params), body, timestamp)
-
-
-def check_timestamp(timestamp: object) -> None:
-    """Refuse a timestamp that is not an int of Unix seconds (e.g. a raw `time.time()`)."""
-    if type(timestamp) is not int:
-        raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
-
-
-def signed_request(
-    config: AppConfig,
-    method: str,
-    path: str,
-    params: tuple[tuple[str, str], ...],
-    body: bytes,
-    timestamp: int,
-) -> HttpRequest:
-    """`sign_request` for callers whose arguments are already checked (the builders).
-
-    `method` is upper case, `params` holds checked, lower-cased pairs (usually
-    none), `body` is bytes and `timestamp` an int. The result is identical to the
-    general path's; without params the query is assembled in its fixed sorted
-    order (`auth_key` < `auth_timestamp` < `auth_version` < `body_md5`) and the
-    wire target alongside it, instead of sorting and re-encoding.
-    """
-    if params:
-        general = signed_query(
-            config, method=method, path=path, params=params, body=body, timestamp=timestamp
-        )
-        return signed_http_request(
-            method,
-            config.scheme,
-            config.host,
-            config.effective_port,
-            path,
-            general,
-            _JSON_HEADERS if body else _BARE_HEADERS,
-            body,
-            f"{path}?{encode_query(general)}",
-            config.base_url,
-        )
-    scheme, host, port, origin, signed_prefix, wire_prefix = config._request_parts  # noqa: SLF001
-    stamp = str(timestamp)
-    tail = f"{stamp}&auth_version={AUTH_VERSION}"
-    query = [("auth_key", config.key), ("auth_timestamp", stamp), ("auth_version", AUTH_VERSION)]
+    method = method.upper()
+    checked = _check_params(params)
+    pairs = list(checked)
+    pairs.append(("auth_key", config.key))
+    pairs.append(("auth_timestamp", str(check_timestamp(timestamp))))
+    pairs.append(("auth_version", AUTH_VERSION))
     if body:
-        md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
-        tail += f"&body_md5={md5}"
-        query.append(("body_md5", md5))
-    signature = config.sign(f"{method}\n{path}\n{signed_prefix}{tail}")
-    query.append(("auth_signature", signature))
-    return signed_http_request(
+        pairs.append(("body_md5", hashlib.md5(body, usedforsecurity=False).hexdigest()))
+    # The pairs are lower-cased (the checked params and the fixed names), so sorting
+    # them gives `string_to_sign`'s query, whose raw text is reused for the wire.
+    pairs.sort()
+    text = _query_text(pairs)
+    signature = config.signer.sign(_signed_text(method, path, text))
+    query = (*pairs, ("auth_signature", signature))
+    # The wire query is the signed text itself when nothing in it needs escaping:
+    # timestamp, version, digests and names are unreserved by construction, so only
+    # the key and the caller's params can hold a reserved character.
+    wire = (
+        f"{text}&auth_signature={signature}"
+        if is_unreserved(config.key) and all(is_unreserved(k + v) for k, v in checked)
+        else encode_query(query)
+    )
+    return HttpRequest._signed(  # noqa: SLF001  # the signer's trusted constructor
         method,
-        scheme,
-        host,
-        port,
+        config.scheme,
+        config.host,
+        config.effective_port,
         path,
-        tuple(query),
+        query,
         _JSON_HEADERS if body else _BARE_HEADERS,
         body,
-        f"{path}?{wire_prefix}{tail}&auth_signature={signature}",
-        origin,
+        f"{path}?{wire}",
     )
 
 
@@ -292,6 +328,7 @@ def verify_request(
         `ValidRequest`, or `RejectedRequest` with the reason. Never raises on
         hostile input.
     """
+    check_secrets(secrets)
     pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else list(query)
     params: dict[str, str] = {}
     for k, v in pairs:
@@ -320,7 +357,7 @@ def verify_request(
         hashlib.md5(body, usedforsecurity=False).hexdigest().encode(),
     ):
         return RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISMATCH)
-    expected = hmac_sha256_hex(secret, string_to_sign(method, path, params.items()))
+    expected = Signer(secret).sign(string_to_sign(method, path, params.items()))
     if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass")):
         return RejectedRequest(reason=RequestRejectReason.BAD_SIGNATURE)
     return ValidRequest(key=key, timestamp=int(stamp))

@@ -11,7 +11,6 @@ Rules:
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Protocol, runtime_checkable
 from urllib.parse import quote
 
@@ -24,23 +23,26 @@ __all__ = [
     "HttpResponse",
     "Transport",
     "encode_query",
+    "is_unreserved",
     "received_body",
 ]
 
-_SAFE_QUERY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"  # RFC 3986
+
+
+def is_unreserved(text: str) -> bool:
+    """Whether percent-encoding leaves `text` as it is (RFC 3986 unreserved characters only)."""
+    # Letters and digits (hex digests, timestamps, most keys) answer in one C call.
+    return (text.isalnum() and text.isascii()) or not text.strip(_UNRESERVED)
 
 
 def _encode(text: str) -> str:
-    # Fast paths: ASCII letters and digits (hex digests, most keys) and the other
-    # unreserved characters ("1.0", timestamps) never need escaping.
-    if (text.isalnum() and text.isascii()) or _SAFE_QUERY.issuperset(text):
-        return text
-    return quote(text, safe="")
+    return text if is_unreserved(text) else quote(text, safe="")
 
 
 def encode_query(pairs: tuple[tuple[str, str], ...]) -> str:
     """Percent-encode query pairs for the wire (every reserved character escaped)."""
-    return "&".join(f"{_encode(k)}={_encode(v)}" for k, v in pairs)
+    return "&".join([f"{_encode(k)}={_encode(v)}" for k, v in pairs])
 
 
 def _find_header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
@@ -56,7 +58,10 @@ def _pairs(value: object) -> tuple[tuple[str, str], ...]:
 
 @attrs.frozen(kw_only=True)
 class HttpRequest:
-    """A signed HTTP request, ready for any transport."""
+    """A signed HTTP request, ready for any transport.
+
+    `target`, the path plus the encoded query, is derived once, at construction.
+    """
 
     method: str
     scheme: str
@@ -66,13 +71,45 @@ class HttpRequest:
     query: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     body: bytes = b""
+    target: str = attrs.field(init=False, eq=False, repr=False)
 
-    @cached_property
-    def target(self) -> str:
-        """The request target: path plus the encoded query string."""
+    @target.default
+    def _target(self) -> str:
         return f"{self.path}?{encode_query(self.query)}" if self.query else self.path
 
-    @cached_property
+    @classmethod
+    def _signed(
+        cls,
+        method: str,
+        scheme: str,
+        host: str,
+        port: int,
+        path: str,
+        query: tuple[tuple[str, str], ...],
+        headers: tuple[tuple[str, str], ...],
+        body: bytes,
+        target: str,
+    ) -> HttpRequest:
+        """The signer's constructor: values it already holds in canonical form (h11-style).
+
+        For `pusher_core.signing` only: `query` and `headers` are tuples of `(str, str)`
+        tuples (what the converters produce) and `target` is what the default would
+        compute. The value equals `HttpRequest(...)` of the same fields.
+        """
+        request = object.__new__(cls)
+        setattr_ = object.__setattr__  # the class is frozen: set each slot once, here
+        setattr_(request, "method", method)
+        setattr_(request, "scheme", scheme)
+        setattr_(request, "host", host)
+        setattr_(request, "port", port)
+        setattr_(request, "path", path)
+        setattr_(request, "query", query)
+        setattr_(request, "headers", headers)
+        setattr_(request, "body", body)
+        setattr_(request, "target", target)
+        return request
+
+    @property
     def origin(self) -> str:
         """`scheme://host[:port]`, the port omitted when it is the scheme's default."""
         default = 443 if self.scheme == "https" else 80
@@ -94,73 +131,6 @@ class HttpRequest:
         return _find_header(self.headers, name)
 
 
-_new = object.__new__
-
-
-def signed_http_request(
-    method: str,
-    scheme: str,
-    host: str,
-    port: int,
-    path: str,
-    query: tuple[tuple[str, str], ...],
-    headers: tuple[tuple[str, str], ...],
-    body: bytes,
-    target: str,
-    origin: str,
-) -> HttpRequest:
-    """Internal: an `HttpRequest` from values the signer already holds in canonical form.
-
-    For `pusher_core.signing` only. `query` and `headers` must be tuples of
-    `(str, str)` tuples, exactly what the converters would produce, and `target`
-    must equal what the `target` property would compute, and `origin` what
-    `origin` would; the converters are skipped and both are stored rather than
-    recomputed.
-    """
-    request: HttpRequest = _new(HttpRequest)
-    _set_method(request, method)
-    _set_scheme(request, scheme)
-    _set_host(request, host)
-    _set_port(request, port)
-    _set_path(request, path)
-    _set_query(request, query)
-    _set_headers(request, headers)
-    _set_body(request, body)
-    _set_target(request, target)
-    _set_origin(request, origin)
-    return request
-
-
-# The slots' own setters (HttpRequest is a slotted attrs class): the cheapest way to
-# fill a frozen instance, the same thing attrs' generated __init__ does.
-(
-    _set_method,
-    _set_scheme,
-    _set_host,
-    _set_port,
-    _set_path,
-    _set_query,
-    _set_headers,
-    _set_body,
-    _set_target,
-    _set_origin,
-) = (
-    HttpRequest.__dict__[name].__set__
-    for name in (
-        "method",
-        "scheme",
-        "host",
-        "port",
-        "path",
-        "query",
-        "headers",
-        "body",
-        "target",
-        "origin",
-    )
-)
-
-
 @attrs.frozen(kw_only=True)
 class HttpResponse:
     """What a transport received: status, headers and the raw body."""
@@ -172,27 +142,6 @@ class HttpResponse:
     def header(self, name: str) -> str | None:
         """The first header named `name` (any letter case), or None."""
         return _find_header(self.headers, name)
-
-
-def received_http_response(
-    status: int, headers: tuple[tuple[str, str], ...], body: bytes
-) -> HttpResponse:
-    """Internal: an `HttpResponse` from values a transport already holds in canonical form.
-
-    For the adapters only. `headers` must be a tuple of `(str, str)` tuples (what
-    the converter would produce from them, unchanged), `status` an int and `body`
-    bytes; the converter is skipped. The value equals `HttpResponse(...)` of the same.
-    """
-    response: HttpResponse = _new(HttpResponse)
-    _set_status(response, status)
-    _set_response_headers(response, headers)
-    _set_response_body(response, body)
-    return response
-
-
-_set_status, _set_response_headers, _set_response_body = (
-    HttpResponse.__dict__[name].__set__ for name in ("status", "headers", "body")
-)
 
 
 def received_body(body: object) -> bytes | None:

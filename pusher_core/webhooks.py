@@ -35,8 +35,6 @@ Rules (Pusher "Webhooks"):
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -45,9 +43,12 @@ from typing import Any, ClassVar, TypeAlias, TypeGuard
 
 import attrs
 
+from pusher_core import _json
+from pusher_core.channels import is_encrypted
 from pusher_core.config import AppConfig
 from pusher_core.encryption import decrypt
-from pusher_core.errors import InvalidArgumentTypeError, PusherError
+from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError, PusherError
+from pusher_core.signing import Signer, check_secrets
 from pusher_core.transport import received_body
 
 __all__ = [
@@ -66,9 +67,8 @@ __all__ = [
     "WebhookEvent",
     "WebhookRejectReason",
     "WebhookVerdict",
-    "validate_webhook",
+    "verified_payload",
     "verify_webhook",
-    "verify_webhook_for",
 ]
 
 DEFAULT_MAX_AGE_MS = 15 * 60 * 1000
@@ -76,7 +76,6 @@ DEFAULT_MAX_AGE_MS = 15 * 60 * 1000
 
 _KEY_HEADER = "x-pusher-key"
 _SIGNATURE_HEADER = "x-pusher-signature"
-_ENCRYPTED_PREFIX = "private-encrypted-"
 _MAX_INT_ID = 10**200
 
 
@@ -263,15 +262,6 @@ class RejectedWebhook:
 WebhookVerdict: TypeAlias = ValidWebhook | RejectedWebhook
 
 _REJECTED = {reason: RejectedWebhook(reason=reason) for reason in WebhookRejectReason}
-# The C scanner behind json.loads, called directly on text we already decoded for
-# the signature: same values, without re-detecting the encoding of the bytes.
-_new = object.__new__
-# Slot setters, for values built on the hot path (frozen classes refuse `setattr`).
-_set_key = ValidWebhook.__dict__["key"].__set__
-_set_time_ms = ValidWebhook.__dict__["time_ms"].__set__
-_set_events = ValidWebhook.__dict__["events"].__set__
-_set_payload = ValidWebhook.__dict__["payload"].__set__
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
 
 
 # --- events ----------------------------------------------------------------------
@@ -293,15 +283,9 @@ def _id(value: object) -> str | None:
 def _channel_event(
     kind: type[ChannelOccupied | ChannelVacated | CacheMiss],
 ) -> Callable[[Mapping[str, Any], bytes | None], WebhookEvent | None]:
-    set_channel = kind.__dict__["channel"].__set__
-
     def parse(raw: Mapping[str, Any], _master_key: bytes | None) -> WebhookEvent | None:
         channel = raw.get("channel")
-        if not isinstance(channel, str):
-            return None
-        value = _new(kind)  # equal to kind(channel=channel), minus the keyword call
-        set_channel(value, channel)
-        return value
+        return kind(channel=channel) if isinstance(channel, str) else None
 
     return parse
 
@@ -329,7 +313,7 @@ def _plaintext_of(
     channel: str, data: object, master_key: bytes | None
 ) -> tuple[object, DecryptionStatus]:
     """The client event's data as the receiver should see it, and how it got there."""
-    if not channel.startswith(_ENCRYPTED_PREFIX):
+    if not is_encrypted(channel):
         return data, DecryptionStatus.NOT_ENCRYPTED
     if master_key is None:
         return data, DecryptionStatus.NO_MASTER_KEY
@@ -421,7 +405,7 @@ def _pusher_headers(headers: object) -> tuple[str | None, str | None]:
     return key or None, signature or None
 
 
-def _check_arguments(now_ms: object, max_age_ms: object, secrets: object) -> None:
+def _check_arguments(now_ms: object, max_age_ms: object) -> None:
     """The caller's own arguments: wrong types are programming errors, so they raise."""
     if type(now_ms) is float:
         if not math.isfinite(now_ms):
@@ -430,63 +414,41 @@ def _check_arguments(now_ms: object, max_age_ms: object, secrets: object) -> Non
         raise InvalidArgumentTypeError("now_ms", "must be a finite number of Unix milliseconds")
     if max_age_ms is not None and not (_is_int(max_age_ms) and max_age_ms >= 0):
         raise InvalidArgumentTypeError("max_age_ms", "must be a non-negative int or None")
-    if type(secrets) is not dict and not isinstance(secrets, Mapping):
-        raise InvalidArgumentTypeError("secrets", "must be a mapping of app key to secret")
 
 
 # --- signature -------------------------------------------------------------------
 
 
-def _authenticate(
-    headers: object, raw: bytes | None, secrets: Mapping[str, str], config: AppConfig | None
-) -> tuple[str, bytes] | WebhookRejectReason:
-    """The key whose secret signed `raw`, and the bytes.
+def _signer(key: str, config: AppConfig | None, secrets: Mapping[str, str] | None) -> Signer | None:
+    """The signer of `key`: the app's own (keyed once, on the config), or a given secret's."""
+    if config is not None and key == config.key:
+        return config.signer
+    secret = None if secrets is None else secrets.get(key)
+    return None if secret is None else Signer(secret)
 
-    Or, when no configured secret signed them, the reason.
-    """
-    key, signature = _pusher_headers(headers)
+
+def _authentic(
+    key: str | None,
+    signature: str | None,
+    raw: bytes | None,
+    config: AppConfig | None,
+    secrets: Mapping[str, str] | None,
+) -> tuple[str, bytes] | WebhookRejectReason:
+    """`(key, raw)` when `signature` is `key`'s HMAC of `raw`; else why the webhook is rejected."""
     if key is None:
         return WebhookRejectReason.MISSING_KEY
     if signature is None:
         return WebhookRejectReason.MISSING_SIGNATURE
-    own = config is not None and key == config.key
-    secret = config.secret if own and config is not None else secrets.get(key)
-    if not isinstance(secret, str):
+    signer = _signer(key, config, secrets)
+    if signer is None:
         return WebhookRejectReason.UNKNOWN_KEY
-    if raw is None:
-        return WebhookRejectReason.BAD_SIGNATURE
-    if own and config is not None:
-        # The app's own key: its pre-keyed SHA-256 states beat keying a new HMAC.
-        expected = config.sign_bytes(raw)
-    else:
-        expected = hmac.new(
-            secret.encode("utf-8", "surrogatepass"), raw, hashlib.sha256
-        ).hexdigest()
     # Constant time: the compare must not reveal how much of a forgery was right.
-    if signature.isascii():
-        matches = hmac.compare_digest(expected, signature)
-    else:
-        matches = hmac.compare_digest(
-            expected.encode("ascii"), signature.encode("utf-8", "surrogatepass")
-        )
-    return (key, raw) if matches else WebhookRejectReason.BAD_SIGNATURE
+    if raw is None or not signer.verify_bytes(raw, signature):
+        return WebhookRejectReason.BAD_SIGNATURE
+    return key, raw
 
 
 # --- body ------------------------------------------------------------------------
-
-
-def _parse(raw: bytes, text: str | None, decoder: type[json.JSONDecoder] | None) -> object:
-    """The JSON value of the body, or None if it is not JSON (never raises)."""
-    try:
-        if decoder is not None:
-            return json.loads(raw, cls=decoder)
-        if text is not None and text[:1] == "{":
-            value, end = _SCAN(text, 0)
-            if end == len(text):
-                return value
-        return json.loads(raw)  # surrounding whitespace, other encodings, or an error
-    except (ValueError, TypeError, RecursionError, StopIteration):
-        return None
 
 
 def _time_ms(value: object) -> int | None:
@@ -498,84 +460,60 @@ def _time_ms(value: object) -> int | None:
     return None
 
 
-def _events(
-    events: object, master_key: bytes | None
-) -> tuple[WebhookEvent, ...] | WebhookRejectReason:
-    if type(events) is not list:
-        return WebhookRejectReason.MISSING_EVENTS
-    typed = []
-    for raw in events:
-        if type(raw) is not dict and not isinstance(raw, Mapping):
-            return WebhookRejectReason.MISSING_EVENTS
-        # _event, inline: a call per event is a tenth of a small webhook's cost.
-        name = raw.get("name")
-        parse = _PARSERS.get(name) if isinstance(name, str) else None
-        event = None if parse is None else parse(raw, master_key)
-        if event is None:
-            event = UnknownWebhookEvent(name=name if isinstance(name, str) else "", raw=raw)
-        typed.append(event)
-    return tuple(typed)
-
-
-def _verify(
-    headers: object,
-    body: object,
-    secrets: Mapping[str, str],
-    now_ms: float,
-    max_age_ms: int | None,
-    master_key: bytes | None,
-    decoder: type[json.JSONDecoder] | None,
-    config: AppConfig | None,
-) -> WebhookVerdict:
-    _check_arguments(now_ms, max_age_ms, secrets)
-    signed = _authenticate(headers, received_body(body), secrets, config)
-    if isinstance(signed, WebhookRejectReason):
-        return _REJECTED[signed]
-    key, raw = signed
-    return _verdict(key, raw, now_ms, max_age_ms, master_key, decoder)
-
-
-def _verdict(
-    key: str,
+def _payload(
     raw: bytes,
+    decoder: type[json.JSONDecoder] | None,
     now_ms: float,
     max_age_ms: int | None,
-    master_key: bytes | None,
-    decoder: type[json.JSONDecoder] | None,
-) -> WebhookVerdict:
-    """What an authentic body (signed by `key`'s secret) says: the verdict after the signature."""
+) -> tuple[Mapping[str, Any], int, list[Any]] | WebhookRejectReason:
+    """What an authentic body says: the object, its `time_ms` and its `events`, or why not.
+
+    The one reading of a webhook body, for the typed verdict and the reference's dict alike.
+    """
     try:
-        text: str | None = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    parsed = _parse(raw, text, decoder)
-    if type(parsed) is not dict and not isinstance(parsed, Mapping):
-        return _REJECTED[WebhookRejectReason.NOT_A_JSON_OBJECT]
+        parsed = _json.loads(raw, decoder)
+    except ValueError:
+        return WebhookRejectReason.NOT_A_JSON_OBJECT
+    if not isinstance(parsed, Mapping):
+        return WebhookRejectReason.NOT_A_JSON_OBJECT
     time_ms = _time_ms(parsed.get("time_ms"))
     if time_ms is None:
-        return _REJECTED[WebhookRejectReason.MISSING_TIME_MS]
-    events = _events(parsed.get("events"), master_key)
-    if isinstance(events, WebhookRejectReason):
-        return _REJECTED[events]
+        return WebhookRejectReason.MISSING_TIME_MS
+    events = parsed.get("events")
+    if type(events) is not list or not all(isinstance(event, Mapping) for event in events):
+        return WebhookRejectReason.MISSING_EVENTS
     # In integers: a float clock must not overflow against a huge time_ms.
     if max_age_ms is not None and abs(int(now_ms) - time_ms) > max_age_ms:
-        return _REJECTED[WebhookRejectReason.STALE]
-    # Built without the generated __init__ (its converter and keyword call cost
-    # a tenth of a verification); equal to ValidWebhook(key=..., ...).
-    verdict = _new(ValidWebhook)
-    _set_key(verdict, key)
-    _set_time_ms(verdict, time_ms)
-    _set_events(verdict, events)
-    _set_payload(verdict, MappingProxyType(parsed))
-    return verdict
+        return WebhookRejectReason.STALE
+    return parsed, time_ms, events
+
+
+def _typed(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEvent:
+    name = raw.get("name")
+    parse = _PARSERS.get(name) if isinstance(name, str) else None
+    event = None if parse is None else parse(raw, master_key)
+    if event is None:
+        return UnknownWebhookEvent(name=name if isinstance(name, str) else "", raw=raw)
+    return event
+
+
+def _secrets(config: AppConfig | None, secrets: object) -> Mapping[str, str] | None:
+    if secrets is None:
+        if config is None:
+            raise InvalidArgumentError(
+                "secrets", "give the app's config, or secrets={key: secret, ...}"
+            )
+        return None
+    return check_secrets(secrets)
 
 
 def verify_webhook(
+    config: AppConfig | None = None,
     *,
     headers: Mapping[str, str] | Iterable[tuple[str, str]],
     body: bytes,
-    secrets: Mapping[str, str],
     now_ms: float,
+    secrets: Mapping[str, str] | None = None,
     max_age_ms: int | None = DEFAULT_MAX_AGE_MS,
     master_key: bytes | None = None,
     decoder: type[json.JSONDecoder] | None = None,
@@ -583,106 +521,70 @@ def verify_webhook(
     """Verify a received webhook and parse its events.
 
     Args:
+        config: the app: its key verifies with its secret, and its master key and
+            JSON decoder apply. May be None when `secrets` is given.
         headers: the request headers, any letter case: a mapping, or pairs (str
             or bytes, as ASGI gives them). Only `X-Pusher-Key` and
             `X-Pusher-Signature` are read; the first of each counts.
         body: the raw request body, exactly as received.
-        secrets: app key -> secret for every key that may sign (rotation).
         now_ms: the current Unix time in milliseconds.
+        secrets: other app key -> secret pairs that may sign (the app's other
+            tokens while rotating), or every pair when there is no config.
         max_age_ms: the freshness window around `now_ms`; None disables it.
-        master_key: the 32-byte encryption master key, to decrypt client events
-            on `private-encrypted-` channels.
-        decoder: a `json.JSONDecoder` subclass for the body (`config.json_decoder`).
+        master_key: the 32-byte encryption master key (default: the config's), to
+            decrypt client events on `private-encrypted-` channels.
+        decoder: a `json.JSONDecoder` subclass for the body (default: the config's).
 
     Returns:
         `ValidWebhook(key, time_ms, events, payload)`, or `RejectedWebhook(reason)`.
         Never raises on hostile headers or body.
 
     Raises:
+        ConfigurationError: a given secret (or key) is empty or not a string.
+        InvalidArgumentError: neither `config` nor `secrets` was given.
         InvalidArgumentTypeError: only for the caller's own arguments of the wrong
             type (`now_ms`, `max_age_ms`, `secrets`, or a body that is not bytes/str).
     """
-    return _verify(headers, body, secrets, now_ms, max_age_ms, master_key, decoder, None)
-
-
-def verify_webhook_for(
-    config: AppConfig,
-    *,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]],
-    body: bytes,
-    now_ms: float,
-    max_age_ms: int | None = DEFAULT_MAX_AGE_MS,
-    extra_secrets: Mapping[str, str] | None = None,
-) -> WebhookVerdict:
-    """`verify_webhook` with the app's key, secret, master key and JSON decoder.
-
-    `extra_secrets` adds other key -> secret pairs that may sign (the app's
-    other tokens while rotating); the app's own key always verifies with its
-    own secret.
-    """
-    if (
-        type(headers) is dict
-        and type(body) is bytes
-        and type(now_ms) is int
-        and (max_age_ms is None or (type(max_age_ms) is int and max_age_ms >= 0))
-        and (extra_secrets is None or type(extra_secrets) is dict)
-    ):
-        # Hot path: the app's own key in a plain dict of headers, a bytes body, an
-        # int clock (arguments `_check_arguments` passes). The header lookup and
-        # signature check of `_verify` inline, with the same results (a property
-        # test holds them to it), then the shared `_verdict`; anything else goes
-        # through `_verify`.
-        key, signature = headers.get("X-Pusher-Key"), headers.get("X-Pusher-Signature")
-        if type(key) is str and type(signature) is str and signature.isascii():
-            key, signature = key.strip(), signature.strip()
-            if key == config.key and signature:
-                # Constant time, against the app's pre-keyed SHA-256 states.
-                if not hmac.compare_digest(config.sign_bytes(body), signature):
-                    return _REJECTED[WebhookRejectReason.BAD_SIGNATURE]
-                return _verdict(
-                    key,
-                    body,
-                    now_ms,
-                    max_age_ms,
-                    config.encryption_master_key,
-                    config.json_decoder,
-                )
-    return _verify(
-        headers,
-        body,
-        extra_secrets if extra_secrets is not None else {},
-        now_ms,
-        max_age_ms,
-        config.encryption_master_key,
-        config.json_decoder,
-        config,
+    _check_arguments(now_ms, max_age_ms)
+    extra = _secrets(config, secrets)
+    if config is not None:
+        master_key = config.encryption_master_key if master_key is None else master_key
+        decoder = config.json_decoder if decoder is None else decoder
+    key, signature = _pusher_headers(headers)
+    signed = _authentic(key, signature, received_body(body), config, extra)
+    if isinstance(signed, WebhookRejectReason):
+        return _REJECTED[signed]
+    key, raw = signed
+    read = _payload(raw, decoder, now_ms, max_age_ms)
+    if isinstance(read, WebhookRejectReason):
+        return _REJECTED[read]
+    payload, time_ms, events = read
+    return ValidWebhook(
+        key=key,
+        time_ms=time_ms,
+        events=[_typed(event, master_key) for event in events],
+        payload=MappingProxyType(payload),
     )
 
 
-def validate_webhook(
+def verified_payload(
     config: AppConfig,
-    key: str | bytes | None,
-    signature: str | bytes | None,
-    body: str | bytes,
-    now_ms: float,
     *,
+    key: str | None,
+    signature: str | None,
+    body: object,
+    now_ms: float,
     max_age_ms: int | None = DEFAULT_MAX_AGE_MS,
-) -> dict[str, Any] | None:
-    """The reference's `Pusher.validate_webhook(key, signature, body)`: the body dict, or None.
+) -> Mapping[str, Any] | None:
+    """The body of an authentic, fresh webhook of `config`'s app as sent, or None.
 
-    Deliberate differences from pusher 3.3.4: the window is `max_age_ms` (15
-    minutes) instead of 300 s, which drops Pusher's own late retries (B11); a
-    missing header (`None`) gives None instead of a `TypeError`; a body that is
-    not a JSON object, or lacks an `events` array of objects, gives None instead
-    of a dict or an `AttributeError`. Nothing is decrypted: the dict is the body
-    as sent.
+    The same checks as `verify_webhook` (one signature check, one body reading),
+    given the two header values; nothing is typed or decrypted. For the
+    reference-compatible `validate_webhook`.
     """
-    headers = [
-        (name, value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
-        for name, value in (("X-Pusher-Key", key), ("X-Pusher-Signature", signature))
-        if isinstance(value, (str, bytes))
-    ]
-    if not isinstance(body, (str, bytes)):
+    _check_arguments(now_ms, max_age_ms)
+    signed = _authentic(key or None, signature or None, received_body(body), config, None)
+    if isinstance(signed, WebhookRejectReason):
         return None
-    verdict = _verify(headers, body, {}, now_ms, max_age_ms, None, config.json_decoder, config)
-    return dict(verdict.payload) if isinstance(verdict, ValidWebhook) else None
+    read = _payload(signed[1], config.json_decoder, now_ms, max_age_ms)
+    return None if isinstance(read, WebhookRejectReason) else read[0]

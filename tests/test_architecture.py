@@ -170,3 +170,56 @@ def test_nothing_imports_the_repository_folder_as_a_top_level_package() -> None:
                 if name == "adapters" or name.startswith("adapters.")
             )
     assert not offenders
+
+
+PRIVATE_APIS = ("c_make_encoder", "scan_once", "_hashlib", "hashlib._Hash", ".__set__")
+
+
+@pytest.mark.parametrize(
+    "path", sorted([*CORE.glob("*.py"), *(ROOT / "adapters").glob("*.py")]), ids=lambda p: p.name
+)
+def test_no_cpython_internals_and_no_values_built_behind_attrs_back(path: Path) -> None:
+    """No private CPython API; `object.__new__` only as `cls` in a classmethod of that class."""
+    source = path.read_text(encoding="utf-8")
+    assert not [name for name in PRIVATE_APIS if name in source], path.name
+    tree = ast.parse(source)
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        is_classmethod = any(
+            isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list
+        )
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "__new__"
+            ):
+                assert is_classmethod, f"{path.name}:{node.lineno}: __new__ outside a classmethod"
+                assert [ast.unparse(a) for a in node.args] == ["cls"], (
+                    f"{path.name}:{node.lineno}: a trusted constructor builds only its own class"
+                )
+
+
+def test_lazy_exports_match_the_type_checking_imports() -> None:
+    """`_EXPORTS` (runtime) and the TYPE_CHECKING imports (type checkers) list the same names."""
+    import pusher_core
+
+    tree = ast.parse((CORE / "__init__.py").read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    static = {
+        node.module: tuple(sorted(alias.name for alias in node.names))
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("pusher_core")
+    }
+    runtime = {module: tuple(sorted(names)) for module, names in pusher_core._EXPORTS.items()}
+    assert static == runtime
+    names = [name for names in runtime.values() for name in names]
+    assert len(names) == len(set(names)), "a name is exported twice"
+    assert sorted(pusher_core.__all__) == sorted(["__version__", *names])

@@ -19,10 +19,10 @@ from pusher_core.auth import (
     ChannelAuth,
     IgnoredCustomDataWarning,
     UserAuth,
-    authenticate,
     authenticate_user,
     authorize_channel,
 )
+from pusher_core.compat import authenticate
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError, PusherError
 
@@ -532,7 +532,7 @@ def test_secret_and_master_key_never_appear_in_values_or_errors() -> None:
     ]
     body = b'{"time_ms":1,"events":[{"name":"channel_occupied","channel":"c"}]}'
     shown.extend(
-        webhooks.verify_webhook_for(
+        webhooks.verify_webhook(
             config,
             headers={"X-Pusher-Key": "app-key", "X-Pusher-Signature": signature},
             body=body,
@@ -560,7 +560,7 @@ def test_secret_and_master_key_never_appear_in_values_or_errors() -> None:
             encryption.encrypt("private-encrypted-y", "hi", master, bytes(24)),
             master,
         ),
-        lambda: webhooks.verify_webhook_for(config, headers={}, body=b"", now_ms="now"),  # type: ignore[arg-type]
+        lambda: webhooks.verify_webhook(config, headers={}, body=b"", now_ms="now"),  # type: ignore[arg-type]
         lambda: AppConfig.from_url(f"http://key:{secret}@host/apps/x"),
         lambda: AppConfig.from_options(
             "1", "k", secret, encryption_master_key_base64=master_b64[:-4]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import pickle
 
@@ -208,12 +206,3 @@ def test_frozen_and_picklable() -> None:
     with pytest.raises(AttributeError):
         config.secret = "x"  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(config)) == config
-
-
-def test_sign_uses_secret() -> None:
-    """`sign` is HMAC-SHA256 under the secret (reused keyed MAC gives identical results)."""
-    config = AppConfig.from_options("1", "k", "secret")
-    expected = hmac.new(b"secret", "a\u00e9".encode(), hashlib.sha256).hexdigest()
-    assert config.sign("a\u00e9") == expected
-    assert config.sign("a\u00e9") == expected  # the cached keyed MAC is copied, not consumed
-    assert config.sign("b") != expected

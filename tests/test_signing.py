@@ -8,15 +8,17 @@ import hmac
 import pytest
 
 from pusher_core.config import AppConfig
-from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
+from pusher_core.errors import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
 from pusher_core.signing import (
     LIBRARY_HEADER,
     RejectedRequest,
     RequestRejectReason,
+    Signer,
     ValidRequest,
     app_path,
+    check_secrets,
+    check_timestamp,
     sign_request,
-    signed_query,
     string_to_sign,
     verify_request,
 )
@@ -217,8 +219,99 @@ def test_verify_skew_window() -> None:
     assert not at(9_399)
 
 
-def test_signed_query_is_deterministic() -> None:
-    """Same inputs, same query: the clock is an argument, nothing else varies."""
-    a = signed_query(DOCS, method="POST", path="/p", body=b"x", timestamp=5)
-    b = signed_query(DOCS, method="POST", path="/p", body=b"x", timestamp=5)
+def test_signing_is_deterministic() -> None:
+    """Same inputs, same request: the clock is an argument, nothing else varies."""
+    a = sign_request(DOCS, method="POST", path="/p", body=b"x", timestamp=5)
+    b = sign_request(DOCS, method="POST", path="/p", body=b"x", timestamp=5)
     assert a == b
+    assert a.target == b.target
+
+
+@pytest.mark.parametrize("params", [None, {"info": "user_count", "Filter_By_Prefix": "p#r e"}])
+@pytest.mark.parametrize("body", [b"", b'{"a":"\xc3\xa9"}'])
+def test_signed_request_equals_the_plain_value(params: dict[str, str] | None, body: bytes) -> None:
+    """The signer's trusted constructor gives what `HttpRequest(...)` builds from the fields."""
+    from pusher_core.transport import HttpRequest
+
+    signed = sign_request(
+        PY_SUITE,
+        method="get" if not body else "post",
+        path="/apps/4/x",
+        params=params,
+        body=body,
+        timestamp=1000,
+    )
+    plain = HttpRequest(
+        method=signed.method,
+        scheme=signed.scheme,
+        host=signed.host,
+        port=signed.port,
+        path=signed.path,
+        query=list(signed.query),
+        headers=list(signed.headers),
+        body=signed.body,
+    )
+    assert signed == plain
+    assert hash(signed) == hash(plain)
+    assert (signed.target, signed.origin, signed.url) == (plain.target, plain.origin, plain.url)
+    assert signed.query[-1][0] == "auth_signature"
+    assert [k for k, _ in signed.query[:-1]] == sorted(k for k, _ in signed.query[:-1])
+
+
+def test_signer_is_hmac_sha256_and_reusable() -> None:
+    """`Signer` is HMAC-SHA256 under the secret; its keyed state is copied, never consumed."""
+    signer = Signer("s3cr3t")
+    expected = hmac.new(b"s3cr3t", "a\u00e9".encode(), hashlib.sha256).hexdigest()
+    assert signer.sign("a\u00e9") == expected
+    assert signer.sign("a\u00e9") == expected
+    assert signer.sign_bytes("a\u00e9".encode()) == expected
+    assert signer.verify_bytes("a\u00e9".encode(), expected)
+    assert not signer.verify_bytes(b"b", expected)
+    assert not signer.verify_bytes(b"b", "\u00e9")  # non-ASCII signature: False, no error
+    long_secret = "k" * 100  # longer than a SHA-256 block: hashed first, as HMAC does
+    assert Signer(long_secret).sign("m") == hmac.new(b"k" * 100, b"m", "sha256").hexdigest()
+    assert "s3cr3t" not in repr(signer)
+    assert DOCS.signer is DOCS.signer  # keyed once per config
+
+
+@pytest.mark.parametrize(
+    ("secrets", "error"),
+    [
+        ({"old": ""}, ConfigurationError),
+        ({"old": None}, ConfigurationError),
+        ({"": "s"}, ConfigurationError),
+        ({1: "s"}, ConfigurationError),
+        ([("k", "s")], InvalidArgumentTypeError),
+    ],
+)
+def test_empty_or_wrong_secrets_are_refused(secrets: object, error: type[Exception]) -> None:
+    """An empty secret (an unset variable) would accept HMAC(b"", body) forgeries: refused."""
+    with pytest.raises(error):
+        check_secrets(secrets)
+    with pytest.raises(error):
+        verify_request(method="GET", path="/", query="", body=b"", secrets=secrets, now=0)  # type: ignore[arg-type]
+    assert check_secrets({"k": "s"}) == {"k": "s"}
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "error"),
+    [
+        pytest.param(10**5000, InvalidArgumentError, id="10**5000"),
+        (-1, InvalidArgumentError),
+        (2**63, InvalidArgumentError),
+        (1.5, InvalidArgumentTypeError),
+        (True, InvalidArgumentTypeError),
+    ],
+)
+def test_timestamps_beyond_any_clock_are_refused(timestamp: object, error: type[Exception]) -> None:
+    """A huge int (past Python's digit limit), a negative one or a float: a named error."""
+    with pytest.raises(error, match="timestamp"):
+        check_timestamp(timestamp)
+    with pytest.raises(error, match="timestamp"):
+        sign_request(DOCS, method="GET", path="/x", timestamp=timestamp)  # type: ignore[arg-type]
+
+
+def test_huge_int_param_is_a_named_error() -> None:
+    """A query value past Python's integer-digit limit names `params`, not a bare ValueError."""
+    with pytest.raises(InvalidArgumentError, match="params"):
+        sign_request(DOCS, method="GET", path="/x", timestamp=1, params={"n": 10**5000})

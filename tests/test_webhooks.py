@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 
 from pusher_core import webhooks
+from pusher_core.compat import validate_webhook
 from pusher_core.config import AppConfig
 from pusher_core.encryption import encrypt
 from pusher_core.errors import InvalidArgumentTypeError
@@ -30,9 +31,7 @@ from pusher_core.webhooks import (
     UnknownWebhookEvent,
     ValidWebhook,
     WebhookRejectReason,
-    validate_webhook,
     verify_webhook,
-    verify_webhook_for,
 )
 
 KEY = "278d425bdf160c739803"
@@ -276,24 +275,22 @@ def test_rotated_keys_verify_and_are_reported() -> None:
     assert verdict == RejectedWebhook(reason=R.BAD_SIGNATURE)
 
 
-def test_verify_webhook_for_uses_the_app_and_extra_keys() -> None:
-    """The app's own key always verifies; extra_secrets add rotated tokens."""
+def test_verify_webhook_with_a_config_uses_the_app_and_extra_keys() -> None:
+    """The app's own key always verifies; secrets= add rotated tokens."""
     body = _body([])
-    assert verify_webhook_for(CONFIG, headers=_headers(body), body=body, now_ms=NOW).ok
+    assert verify_webhook(CONFIG, headers=_headers(body), body=body, now_ms=NOW).ok
     other = _headers(body, "k2", "s2")
-    assert verify_webhook_for(CONFIG, headers=other, body=body, now_ms=NOW) == RejectedWebhook(
+    assert verify_webhook(CONFIG, headers=other, body=body, now_ms=NOW) == RejectedWebhook(
         reason=R.UNKNOWN_KEY
     )
-    assert verify_webhook_for(
-        CONFIG, headers=other, body=body, now_ms=NOW, extra_secrets={"k2": "s2"}
-    ).ok
-    # extra_secrets cannot replace the app's own secret
-    assert not verify_webhook_for(
+    assert verify_webhook(CONFIG, headers=other, body=body, now_ms=NOW, secrets={"k2": "s2"}).ok
+    # secrets= cannot replace the app's own secret
+    assert not verify_webhook(
         CONFIG,
         headers=_headers(body, KEY, "evil"),
         body=body,
         now_ms=NOW,
-        extra_secrets={KEY: "evil"},
+        secrets={KEY: "evil"},
     ).ok
 
 
@@ -344,17 +341,17 @@ def test_float_time_ms_is_accepted_as_the_reference_does() -> None:
 def test_non_utf8_body_is_verified_over_its_bytes() -> None:
     """The signature covers the raw bytes, whatever they are (then the JSON check fails)."""
     body = b"\xff" + _body([])
-    verdict = verify_webhook_for(CONFIG, headers=_headers(body), body=body, now_ms=NOW)
+    verdict = verify_webhook(CONFIG, headers=_headers(body), body=body, now_ms=NOW)
     assert verdict == RejectedWebhook(reason=R.NOT_A_JSON_OBJECT)
     forged = {"X-Pusher-Key": KEY, "X-Pusher-Signature": "0" * 64}
-    verdict = verify_webhook_for(CONFIG, headers=forged, body=body, now_ms=NOW)
+    verdict = verify_webhook(CONFIG, headers=forged, body=body, now_ms=NOW)
     assert verdict == RejectedWebhook(reason=R.BAD_SIGNATURE)
 
 
 def test_utf16_json_body_parses_like_json_loads() -> None:
     """Bytes json.loads accepts (it detects UTF-16/32) are accepted alike."""
     body = json.dumps({"time_ms": NOW, "events": []}).encode("utf-16")
-    assert verify_webhook_for(CONFIG, headers=_headers(body), body=body, now_ms=NOW).ok
+    assert verify_webhook(CONFIG, headers=_headers(body), body=body, now_ms=NOW).ok
 
 
 def test_text_and_buffer_bodies() -> None:
@@ -443,7 +440,7 @@ def test_encrypted_client_event_is_decrypted_with_the_master_key() -> None:
     channel = "private-encrypted-room"
     sealed = encrypt(channel, '{"secret":"msg"}', MASTER, bytes(24)).to_data()
     body = _body([_client_event(channel, sealed), _client_event("private-plain", "x")])
-    verdict = verify_webhook_for(CONFIG, headers=_headers(body), body=body, now_ms=NOW)
+    verdict = verify_webhook(CONFIG, headers=_headers(body), body=body, now_ms=NOW)
     assert isinstance(verdict, ValidWebhook)
     opened, plain = verdict.events
     assert isinstance(opened, ClientEvent)
@@ -481,7 +478,7 @@ def test_undecryptable_data_keeps_the_event_and_the_webhook(data: str) -> None:
     """Data that does not open under the key: the event stays, data=None, FAILED; never raises."""
     channel = "private-encrypted-room"
     body = _body([_client_event(channel, data), {"name": "channel_occupied", "channel": "a"}])
-    verdict = verify_webhook_for(CONFIG, headers=_headers(body), body=body, now_ms=NOW)
+    verdict = verify_webhook(CONFIG, headers=_headers(body), body=body, now_ms=NOW)
     assert isinstance(verdict, ValidWebhook)
     failed, other = verdict.events
     assert failed == ClientEvent(

@@ -17,7 +17,7 @@ from pusher_core import (
     UserAuth,
     ValidWebhook,
     trigger_request,
-    verify_webhook_for,
+    verify_webhook,
 )
 from pusher_core.adapters.replay import Cassette, ReplayTransport
 from pusher_core.adapters.urllib_transport import UrllibTransport
@@ -37,7 +37,7 @@ def usage() -> None:
     assert_type(client.authorize_channel("private-c", "1.2"), ChannelAuth)
     assert_type(client.typed.authenticate_user("1.2", {"id": "u"}), UserAuth)
     assert_type(client.authenticate("private-c", "1.2"), dict[str, str])
-    verdict = verify_webhook_for(config, headers={}, body=b"{}", now_ms=0)
+    verdict = verify_webhook(config, headers={}, body=b"{}", now_ms=0)
     if isinstance(verdict, ValidWebhook):
         assert_type(verdict.time_ms, int)
     else:
