@@ -43,6 +43,7 @@ __all__ = [
     "TriggerResult",
     "User",
     "Users",
+    "effective_status",
     "error_for",
     "parse_batch",
     "parse_channel",
@@ -92,26 +93,27 @@ def _retry_after(response: HttpResponse) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def _embedded_status(response: HttpResponse) -> int:
-    """The status the server meant.
+def effective_status(response: HttpResponse) -> int:
+    """The status the server meant: the HTTP status, or the one a 2xx error body names.
 
     soketi 1.x answers every API refusal with HTTP 200 and a body
     `{"error": "...", "code": 401}` (its CORS headers are written before the
     status, so the status is lost). A success body never has `error`, so a
     2xx whose JSON object has a string `error` and a 4xx/5xx integer `code`
-    is that error.
+    is that error. Error handling and retry decisions both read this status.
     """
+    status = response.status
     body = response.body
-    if not body.startswith(b"{") or b'"error"' not in body:
-        return response.status
+    if not 200 <= status < 300 or not body.startswith(b"{") or b'"error"' not in body:  # noqa: PLR2004
+        return status
     try:
         parsed = json.loads(body)
     except ValueError:
-        return response.status
+        return status
     code = parsed.get("code") if isinstance(parsed, dict) else None
     if isinstance(parsed.get("error"), str) and type(code) is int and 400 <= code < 600:  # noqa: PLR2004
         return code
-    return response.status
+    return status
 
 
 def error_for(response: HttpResponse, status: int | None = None) -> ApiError:
@@ -125,12 +127,10 @@ def raise_for_status(response: HttpResponse) -> None:
     """Raise the typed `ApiError` unless the request succeeded.
 
     Success is a 2xx status, except a 2xx carrying an error body (see
-    `_embedded_status`).
+    `effective_status`).
     """
-    if not 200 <= response.status < 300:  # noqa: PLR2004
-        raise error_for(response)
-    status = _embedded_status(response)
-    if status != response.status:
+    status = effective_status(response)
+    if not 200 <= status < 300:  # noqa: PLR2004
         raise error_for(response, status)
 
 
