@@ -43,6 +43,7 @@ __all__ = [
     "TriggerResult",
     "User",
     "Users",
+    "effective_status",
     "error_for",
     "parse_batch",
     "parse_channel",
@@ -51,6 +52,7 @@ __all__ = [
     "parse_trigger",
     "parse_users",
     "raise_for_status",
+    "retry_after",
 ]
 
 _MESSAGE_LIMIT = 500
@@ -81,7 +83,8 @@ def _message(body: bytes) -> str:
     return text[:_MESSAGE_LIMIT]
 
 
-def _retry_after(response: HttpResponse) -> float | None:
+def retry_after(response: HttpResponse) -> float | None:
+    """Seconds from a `Retry-After` header, or None (absent, negative, or an HTTP-date)."""
     value = response.header("Retry-After")
     if value is None:
         return None
@@ -92,45 +95,44 @@ def _retry_after(response: HttpResponse) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def _embedded_status(response: HttpResponse) -> int:
-    """The status the server meant.
+def effective_status(response: HttpResponse) -> int:
+    """The status the server meant: the HTTP status, or the one a 2xx error body names.
 
     soketi 1.x answers every API refusal with HTTP 200 and a body
     `{"error": "...", "code": 401}` (its CORS headers are written before the
     status, so the status is lost). A success body never has `error`, so a
     2xx whose JSON object has a string `error` and a 4xx/5xx integer `code`
-    is that error.
+    is that error. Error handling and retry decisions both read this status.
     """
+    status = response.status
     body = response.body
-    if not body.startswith(b"{") or b'"error"' not in body:
-        return response.status
+    if not 200 <= status < 300 or not body.startswith(b"{") or b'"error"' not in body:  # noqa: PLR2004
+        return status
     try:
         parsed = _json.loads(body)
     except ValueError:
-        return response.status
+        return status
     code = parsed.get("code") if isinstance(parsed, dict) else None
     if isinstance(parsed.get("error"), str) and type(code) is int and 400 <= code < 600:  # noqa: PLR2004
         return code
-    return response.status
+    return status
 
 
 def error_for(response: HttpResponse, status: int | None = None) -> ApiError:
     """The typed error for a refused request (`status` defaults to the response's)."""
     status = response.status if status is None else status
     cls = _STATUS_ERRORS.get(status) or (ServerError if 500 <= status < 600 else BadStatusError)  # noqa: PLR2004
-    return cls(status, response.body, _message(response.body), _retry_after(response))
+    return cls(status, response.body, _message(response.body), retry_after(response))
 
 
 def raise_for_status(response: HttpResponse) -> None:
     """Raise the typed `ApiError` unless the request succeeded.
 
     Success is a 2xx status, except a 2xx carrying an error body (see
-    `_embedded_status`).
+    `effective_status`).
     """
-    if not 200 <= response.status < 300:  # noqa: PLR2004
-        raise error_for(response)
-    status = _embedded_status(response)
-    if status != response.status:
+    status = effective_status(response)
+    if not 200 <= status < 300:  # noqa: PLR2004
         raise error_for(response, status)
 
 

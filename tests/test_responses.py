@@ -9,6 +9,7 @@ import pytest
 
 from pusher_core import errors
 from pusher_core.responses import (
+    effective_status,
     parse_batch,
     parse_channel,
     parse_channels,
@@ -185,3 +186,23 @@ def test_soketi_errors_hidden_in_200(body: bytes, cls: type[errors.ApiError]) ->
 def test_success_bodies_that_mention_error(body: bytes) -> None:
     """Only a string `error` with a 4xx/5xx integer `code` turns a 2xx into an error."""
     assert parse_trigger(ok(body)).raw == (json.loads(body) if body.endswith(b"}") else {})
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "meant"),
+    [
+        (200, b'{"error":"Too many requests.","code":429}', 429),
+        (200, b'{"error":"A server error has occurred.","code":500}', 500),
+        (202, b'{"error":"The secret authentication failed","code":401}', 401),
+        (200, b'{"ok":true}', 200),
+        (200, b'{"error":"x","code":"rate_limited"}', 200),
+        (200, b'{"error":"x","code":200}', 200),
+        (200, b'{"error":"x","code":600}', 200),
+        (200, b'{"error":', 200),
+        (503, b'{"error":"x","code":429}', 503),
+        (404, b"", 404),
+    ],
+)
+def test_effective_status(status: int, body: bytes, meant: int) -> None:
+    """A 2xx naming a 4xx/5xx `code` beside a string `error` means that code; else the status."""
+    assert effective_status(HttpResponse(status=status, body=body)) == meant
