@@ -22,6 +22,7 @@ from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 __all__ = ["dumps", "dumps_user", "loads", "string"]
 
 _STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_DECODER = json.JSONDecoder()
 
 dumps: Callable[[Any], str] = _STANDARD.encode
 """Serialize a protocol value compactly (no spaces, no ASCII-escaping); raises as `json` does."""
@@ -66,6 +67,22 @@ def loads(text: str | bytes, decoder: type[json.JSONDecoder] | None = None) -> A
     try:
         if decoder is not None:
             return json.loads(text, cls=decoder)
-        return json.loads(text)
+        if isinstance(text, bytes):
+            # JSON between systems is UTF-8 (RFC 8259): decoding first skips `json`'s
+            # encoding detection. A BOM, or UTF-16/32 (NULs up front), still goes to `json` as bytes.
+            if text[:3] == b"\xef\xbb\xbf" or b"\x00" in text[:4]:
+                return json.loads(text)
+            try:
+                text = text.decode()
+            except UnicodeDecodeError:
+                return json.loads(text)
+        # `json.loads` is `raw_decode` after skipping whitespace, then a check that only
+        # whitespace follows: a document that starts and ends at the text's ends needs
+        # neither; anything else gets `json.loads`'s own answer or error.
+        try:
+            value, end = _DECODER.raw_decode(text)
+        except ValueError:
+            return json.loads(text)
+        return value if end == len(text) else json.loads(text)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply to parse") from None

@@ -161,12 +161,13 @@ class BatchEvent:
 
 def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
     """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
-    if isinstance(event, BatchEvent):
-        return attrs.asdict(event, recurse=False)
-    if type(event) is not dict and not isinstance(event, Mapping):
-        raise InvalidArgumentTypeError(
-            f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
-        )
+    if type(event) is not dict:
+        if isinstance(event, BatchEvent):
+            return attrs.asdict(event, recurse=False)
+        if not isinstance(event, Mapping):
+            raise InvalidArgumentTypeError(
+                f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
+            )
     if not _BATCH_KEYS.issuperset(event):
         unknown = set(event) - _BATCH_KEYS
         raise InvalidArgumentError(
@@ -183,23 +184,24 @@ def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | Non
     """One event of a batch as its JSON object text: `{"name", "channel", "data", ...}`."""
     fields = _batch_fields(event, index)
     limits = config.limits
-    channel = validate_channel(fields["channel"], limits, f"batch[{index}].channel")
-    name = validate_event_name(fields["name"], limits, f"batch[{index}].name")
+    at = f"batch[{index}]."  # argument names of this event's fields
+    channel = validate_channel(fields["channel"], limits, at + "channel")
+    name = validate_event_name(fields["name"], limits, at + "name")
     # Only encrypted events use the nonce: each gets its own, derived from it.
     own_nonce = (
         derive_nonce(check_nonce(nonce), index)
         if nonce is not None and is_encrypted(channel)
         else None
     )
-    text = event_data(config, channel, fields["data"], own_nonce, f"batch[{index}].data")
+    text = event_data(config, channel, fields["data"], own_nonce, at + "data")
     item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
     socket_id = fields.get("socket_id")
     if socket_id is not None:
-        socket_id = validate_socket_id(socket_id, f"batch[{index}].socket_id")
+        socket_id = validate_socket_id(socket_id, at + "socket_id")
         item += f',"socket_id":{_string(socket_id)}'
     info = fields.get("info")
     if info is not None:
-        info_csv = validate_info(info, f"batch[{index}].info")
+        info_csv = validate_info(info, at + "info")
         if info_csv is not None:
             item += f',"info":{_string(info_csv)}'
     return item + "}"

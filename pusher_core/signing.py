@@ -91,9 +91,10 @@ class Signer:
 
     def verify_bytes(self, data: bytes, signature: str) -> bool:
         """Whether `signature` is the hex HMAC of `data`, compared in constant time."""
-        return hmac.compare_digest(
-            self.sign_bytes(data).encode("ascii"), signature.encode("utf-8", "surrogatepass")
-        )
+        expected = self.sign_bytes(data)
+        if signature.isascii():  # what compare_digest takes as str
+            return hmac.compare_digest(expected, signature)
+        return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass"))
 
 
 def check_secrets(secrets: object, argument: str = "secrets") -> Mapping[str, str]:

@@ -97,16 +97,18 @@ class HttpRequest:
         compute. The value equals `HttpRequest(...)` of the same fields.
         """
         request = object.__new__(cls)
-        setattr_ = object.__setattr__  # the class is frozen: set each slot once, here
-        setattr_(request, "method", method)
-        setattr_(request, "scheme", scheme)
-        setattr_(request, "host", host)
-        setattr_(request, "port", port)
-        setattr_(request, "path", path)
-        setattr_(request, "query", query)
-        setattr_(request, "headers", headers)
-        setattr_(request, "body", body)
-        setattr_(request, "target", target)
+        s_method, s_scheme, s_host, s_port, s_path, s_query, s_headers, s_body, s_target = (
+            _REQUEST_SLOTS
+        )
+        s_method(request, method)
+        s_scheme(request, scheme)
+        s_host(request, host)
+        s_port(request, port)
+        s_path(request, path)
+        s_query(request, query)
+        s_headers(request, headers)
+        s_body(request, body)
+        s_target(request, target)
         return request
 
     @property
@@ -129,6 +131,12 @@ class HttpRequest:
     def header(self, name: str) -> str | None:
         """The first header named `name` (any letter case), or None."""
         return _find_header(self.headers, name)
+
+
+# Each field's slot setter, in field order: how `_signed` fills a frozen instance once.
+_REQUEST_SLOTS = tuple(
+    HttpRequest.__dict__[field.name].__set__ for field in attrs.fields(HttpRequest)
+)
 
 
 @attrs.frozen(kw_only=True)
