@@ -35,7 +35,7 @@ class Scripted:
         self.sent: list[HttpRequest] = []
         self._answers = list(answers)
 
-    def send(self, request: HttpRequest) -> HttpResponse:
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
         self.sent.append(request)
         if self._answers:
             return self._answers.pop(0)

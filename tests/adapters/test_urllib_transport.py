@@ -37,7 +37,7 @@ _REQUEST = HttpRequest(method="GET", scheme="http", host="127.0.0.1", port=1, pa
 
 
 def _idle_connections(transport: UrllibTransport) -> list[http.client.HTTPConnection]:
-    return [conn for conns in transport._idle.values() for conn, _ in conns]
+    return [conn for conns in transport._idle.values() for conn in conns]
 
 
 def _wait_until_closed_by_server(conn: http.client.HTTPConnection) -> None:
@@ -66,11 +66,10 @@ def test_idle_close_is_detected_before_reuse(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Rule 1: a pooled connection the server closed is discarded before anything is written."""
-    monkeypatch.setattr(module, "_POLL_AFTER", 0.0)  # as if idle long enough to be polled
     polled: list[bool] = []
 
-    def spy(conn: http.client.HTTPConnection) -> bool:
-        polled.append(dropped := module_is_dropped(conn))
+    def spy(sock: socket.socket) -> bool:
+        polled.append(dropped := module_is_dropped(sock))
         return dropped
 
     monkeypatch.setattr(module, "_is_dropped", spy)
@@ -85,57 +84,64 @@ def test_idle_close_is_detected_before_reuse(
     assert seen[0].client_port != seen[1].client_port
 
 
-def test_hot_connections_skip_the_poll(
+def test_every_reuse_is_polled(
     make_request: RequestFactory, monkeypatch: pytest.MonkeyPatch, tag: str
 ) -> None:
-    """A connection reused right away is not polled (rule 2 covers an early close)."""
-    polled: list[http.client.HTTPConnection] = []
+    """Rule 1 holds for hot connections too: each reuse is polled before writing."""
+    polled: list[socket.socket] = []
 
-    def spy(conn: http.client.HTTPConnection) -> bool:
-        polled.append(conn)
+    def spy(sock: socket.socket) -> bool:
+        polled.append(sock)
         return False
 
     monkeypatch.setattr(module, "_is_dropped", spy)
     with UrllibTransport() as transport:
         for _ in range(3):
             transport.send(make_request(f"echo/{tag}"))
-    assert polled == []
+    assert len(polled) == 2  # the first request opened the connection
+    assert polled[0] is polled[1]
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_stale_connection_race_resends_once_on_a_fresh_connection(
+def test_stale_connection_race_raises_and_is_not_resent(
     make_request: RequestFactory,
     servers: Servers,
     tag: str,
     monkeypatch: pytest.MonkeyPatch,
     scheme: Literal["http", "https"],
 ) -> None:
-    """Rule 2: a reused connection found closed only when used is retried once, fresh."""
-    monkeypatch.setattr(module, "_is_dropped", lambda _conn: False)  # lose the race on purpose
+    """Rule 2: a reused connection found closed only once written to raises (sent=True); no resend."""
+    monkeypatch.setattr(module, "_is_dropped", lambda _sock: False)  # lose the race on purpose
     with UrllibTransport(ca_certs=servers.cert) as transport:
         transport.send(make_request(f"close-after/{tag}", scheme=scheme))
         (conn,) = _idle_connections(transport)
         _wait_until_closed_by_server(conn)
+        request = make_request(f"echo/{tag}", scheme=scheme)
+        with pytest.raises(ConnectionDroppedError) as excinfo:
+            transport.send(request)
+        assert excinfo.value.request is request
+        assert excinfo.value.sent is True
         assert transport.send(make_request(f"echo/{tag}", scheme=scheme)).status == 200
     seen = servers.seen(tag)
-    assert len(seen) == 2  # the closed connection never delivered the request
+    assert len(seen) == 2  # close-after, then the next call; the failed one never arrived
     assert seen[0].client_port != seen[1].client_port
 
 
-def test_reused_connection_hangup_is_resent_once_then_raised(
+def test_reused_connection_hangup_is_raised_not_resent(
     make_request: RequestFactory, servers: Servers, tag: str
 ) -> None:
-    """Rule 2 and 3: a hang-up with no response byte on a reused connection is resent
-    once on a fresh connection; when that fails too, it raises."""
+    """Rule 2: the server read the request on a reused connection and hung up: raised, sent once."""
     request = make_request(f"hangup/{tag}")
     with UrllibTransport() as transport:
         transport.send(make_request(f"echo/{tag}"))
         with pytest.raises(ConnectionDroppedError) as excinfo:
             transport.send(request)
     assert excinfo.value.request is request
+    assert excinfo.value.sent is True
     hangups = [item for item in servers.seen(tag) if "/hangup/" in item.target]
-    assert len(hangups) == 2  # the reused connection, then exactly one fresh one
-    assert len({item.client_port for item in hangups}) == 2
+    assert len(hangups) == 1
+    echoes = [item for item in servers.seen(tag) if "/echo/" in item.target]
+    assert hangups[0].client_port == echoes[0].client_port  # it was the reused connection
 
 
 def test_timeouts_are_never_resent(
