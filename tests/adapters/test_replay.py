@@ -265,11 +265,11 @@ class _Inner:
     """A transport that remembers the deadlines it was given and whether it was closed."""
 
     def __init__(self) -> None:
-        self.deadlines: list[float | None] = []
+        self.sent: list[tuple[HttpRequest, float | None]] = []
         self.closed = False
 
     def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
-        self.deadlines.append(deadline)
+        self.sent.append((request, deadline))
         return HttpResponse(status=200, body=b"{}")
 
     def close(self) -> None:
@@ -280,13 +280,13 @@ _PLAIN = HttpRequest(method="GET", scheme="http", host="127.0.0.1", port=1, path
 
 
 def test_recorder_passes_the_deadline_on_and_closes_what_it_wraps() -> None:
-    """The recorder forwards `deadline` unchanged, and `close()`/`with` close the inner transport."""
+    """The recorder forwards `deadline` unchanged; `close()` and `with` close the inner one."""
     inner = _Inner()
     with RecordingTransport(inner) as recorder:
         recorder.send(_PLAIN, deadline=123.5)
         recorder.send(_PLAIN)
         assert not inner.closed
-    assert inner.deadlines == [123.5, None]
+    assert inner.sent == [(_PLAIN, 123.5), (_PLAIN, None)]
     assert inner.closed
     assert len(recorder.cassette.interactions) == 2  # still readable after close
 

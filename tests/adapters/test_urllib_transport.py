@@ -110,7 +110,7 @@ def test_stale_connection_race_raises_and_is_not_resent(
     monkeypatch: pytest.MonkeyPatch,
     scheme: Literal["http", "https"],
 ) -> None:
-    """Rule 2: a reused connection found closed only once written to raises (sent=True); no resend."""
+    """Rule 2: a reused connection found closed only when written to raises (sent); no resend."""
     monkeypatch.setattr(module, "_is_dropped", lambda _sock: False)  # lose the race on purpose
     with UrllibTransport(ca_certs=servers.cert) as transport:
         transport.send(make_request(f"close-after/{tag}", scheme=scheme))
