@@ -1,11 +1,11 @@
 """Fork safety: a child process never uses a connection its parent opened.
 
 Rules:
-- A transport registers a method with `register(self._after_fork_in_child)`
-  (a module, a function with `register_function`). Right after `os.fork()`, in
-  the child and before the child runs anything else, every registered function
-  and every registered method of a live transport is called
-  (`os.register_at_fork`).
+- A transport registers itself with `register(self)`; a module registers a
+  function with `register_function`. Right after `os.fork()`, in the child and
+  before the child runs anything else (`os.register_at_fork`), every registered
+  function runs, then `_after_fork_in_child()` of every registered transport
+  still alive.
 - That method forgets the pool and closes the child's copies of the inherited
   sockets. Closing a copy releases this process's descriptor and nothing else:
   no `shutdown()` and no TLS close_notify (`ssl.SSLSocket.close()` sends none),
@@ -19,16 +19,22 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable
+from typing import Protocol
 
 __all__ = ["register", "register_function"]
 
-_hooks: set[weakref.WeakMethod[Callable[[], None]]] = set()
+
+class _ForkAware(Protocol):
+    def _after_fork_in_child(self) -> None: ...
+
+
+_transports: weakref.WeakSet[_ForkAware] = weakref.WeakSet()
 _functions: list[Callable[[], None]] = []
 
 
-def register(method: Callable[[], None]) -> None:
-    """Call the bound `method` in every child forked while its object is alive."""
-    _hooks.add(weakref.WeakMethod(method, _hooks.discard))
+def register(transport: _ForkAware) -> None:
+    """Call `transport._after_fork_in_child()` in every child forked while it is alive."""
+    _transports.add(transport)
 
 
 def register_function(function: Callable[[], None]) -> None:
@@ -39,10 +45,8 @@ def register_function(function: Callable[[], None]) -> None:
 def _in_child() -> None:
     for function in _functions:
         function()
-    for ref in list(_hooks):
-        method = ref()
-        if method is not None:
-            method()
+    for transport in list(_transports):
+        transport._after_fork_in_child()  # noqa: SLF001  # the hook each transport defines for this
 
 
 if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork

@@ -310,7 +310,7 @@ class Urllib3Transport:
             self._pool = pool
             self._new_pool: functools.partial[urllib3.PoolManager] | None = None
             self._proxied = isinstance(pool, urllib3.ProxyManager)
-            _fork.register(self._after_fork_in_child)
+            _fork.register(self)
             return
         maxsize = _check_pool_maxsize(
             DEFAULT_POOL_MAXSIZE if pool_maxsize is None else pool_maxsize
@@ -328,7 +328,7 @@ class Urllib3Transport:
                 "proxy_url", "must look like http://[user:password@]host[:port]"
             ) from exc
         self._proxied = proxy_url is not None
-        _fork.register(self._after_fork_in_child)
+        _fork.register(self)
 
     def __repr__(self) -> str:
         return (

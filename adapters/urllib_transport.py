@@ -417,7 +417,7 @@ class UrllibTransport:
             f"read timeout {self._read_timeout:g} s",
         )
         self._last_head: tuple[tuple[tuple[str, str], ...], bool, _Head] = ((), False, _Head(()))
-        _fork.register(self._after_fork_in_child)
+        _fork.register(self)
 
     def __repr__(self) -> str:
         return (
@@ -485,6 +485,7 @@ class UrllibTransport:
                         response.read, response.length, self._max_bytes, request, response.status
                     )
                 except BaseException:
+                    response.close()
                     conn.close()
                     raise
             except BaseException as exc:
