@@ -208,7 +208,10 @@ class _FileSource:
 class BudgetedResponse(http.client.HTTPResponse):
     """`http.client.HTTPResponse` reading through a budgeted file.
 
-    The connection classes of both transports use it as `response_class`.
+    The connection classes of both transports use it as `response_class`. When
+    the status line or headers cannot be read (timeout, reset, not HTTP), it
+    closes itself, so the socket is released when the connection is closed,
+    not whenever the garbage collector gets to the half-read response.
     """
 
     def __init__(
@@ -220,6 +223,14 @@ class BudgetedResponse(http.client.HTTPResponse):
     ) -> None:
         file = io.BufferedReader(_BudgetedRaw(sock))
         super().__init__(cast("socket.socket", _FileSource(file)), debuglevel, method, url)
+
+    def begin(self) -> None:
+        """Read the status line and headers; on failure, close before raising."""
+        try:
+            super().begin()
+        except BaseException:
+            self.close()
+            raise
 
 
 def read_body(
