@@ -107,13 +107,14 @@ def _outcome(response: HttpResponse | None, error: TransportError | None) -> str
     if error is None:
         assert response is not None
         return f"HTTP {response.status} returned"
+    # The limit named in the message: "(read timeout 5 s)", "(total deadline 1 s)".
     limit = next(
         (
             part.split(")")[0]
-            for part in error.message.split("(")
+            for part in error.message.split("(")[1:]
             if "timeout" in part or "deadline" in part
         ),
-        "",
+        "total deadline" if "deadline" in error.message else "",
     )
     fired = f", {limit}" if limit and "Timeout" in type(error).__name__ else ""
     return f"{type(error).__name__} (sent={error.sent}{fired})"
