@@ -14,8 +14,8 @@ Rules:
 - Responses are read through `BudgetedResponse`, whose file asks the budget
   before every receive. So the deadline bounds each receive of the status line,
   the headers and the body: a server trickling bytes is cut off at the
-  deadline, not after (bytes x read timeout). Without a budget it reads as
-  `http.client` does.
+  deadline, not after (bytes x read timeout). In a call without a deadline it
+  is `http.client`'s response, reading `http.client`'s own file.
 - `read_body` enforces `max_response_bytes` while reading: a Content-Length
   above the cap fails before the body is read; a chunked or close-delimited
   body fails as soon as it passes the cap. Bodies are returned as received,
@@ -221,6 +221,9 @@ class BudgetedResponse(http.client.HTTPResponse):
         method: str | None = None,
         url: str | None = None,
     ) -> None:
+        if CALL.budget is None:  # no deadline for this call: http.client's own file
+            super().__init__(sock, debuglevel, method, url)
+            return
         file = io.BufferedReader(_BudgetedRaw(sock))
         super().__init__(cast("socket.socket", _FileSource(file)), debuglevel, method, url)
 

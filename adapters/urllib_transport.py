@@ -216,19 +216,21 @@ def _parse_proxy(proxy_url: str) -> tuple[str, int, dict[str, str]]:
     return parts.hostname, port, headers
 
 
-def _is_dropped(sock: socket.socket) -> bool:
+def _is_dropped(conn: _Connection) -> bool:
     """True when an idle connection is not fit to carry a request.
 
     Readable with nothing asked means the server closed it (EOF) or sent bytes
     nobody asked for; either way a request written to it could be lost or
     answered by something else.
     """
+    sock = conn.sock
+    if sock is None:
+        return True
     try:
         if isinstance(sock, ssl.SSLSocket) and sock.pending():
             return True  # decrypted bytes nobody asked for
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(sock, select.POLLIN)
+        poller = conn.poller
+        if poller is not None:
             return bool(poller.poll(0))
         readable, _, _ = select.select([sock], [], [], 0)
         return bool(readable)
@@ -290,7 +292,10 @@ class _Connection(http.client.HTTPConnection):
     auto_open = 0
     response_class = BudgetedResponse
     _pending_body: bytes | None = None
-    _timeout_is_read = False  # the socket timeout is the transport's read_timeout
+    timeout_is_read = False  # the socket timeout is the transport's read_timeout
+    # One poll object per connection (used by one thread at a time), for the
+    # check before each reuse; select() where poll() does not exist.
+    poller: select.poll | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -305,6 +310,13 @@ class _Connection(http.client.HTTPConnection):
         CALL.wrote = True
         super().send(data)
 
+    def connect(self) -> None:
+        """Connect (http.client's steps), then prepare the check before each reuse."""
+        super().connect()
+        if hasattr(select, "poll") and self.sock is not None:
+            self.poller = select.poll()
+            self.poller.register(self.sock, select.POLLIN)
+
     def before_exchange(self, budget: Budget | None, read_timeout: float) -> None:
         """Give the socket the timeout of the request about to be written."""
         sock = self.sock
@@ -313,10 +325,10 @@ class _Connection(http.client.HTTPConnection):
         if budget is not None:
             budget.phase = EXCHANGE
             sock.settimeout(budget.wait())
-            self._timeout_is_read = False
-        elif not self._timeout_is_read:
+            self.timeout_is_read = False
+        elif not self.timeout_is_read:
             sock.settimeout(read_timeout)
-            self._timeout_is_read = True
+            self.timeout_is_read = True
 
     def write(self, method: str, target: str, body: bytes | None, head: _Head) -> None:
         """Write the request exactly as `self.request(method, target, body, headers)` would.
@@ -478,11 +490,17 @@ class UrllibTransport:
                     raise error from exc
             state.wrote = False
             try:
-                conn.before_exchange(budget, self._read_timeout)
+                if budget is not None or not conn.timeout_is_read:
+                    conn.before_exchange(budget, self._read_timeout)
                 response = conn.exchange(method, target, body, head)
                 try:
-                    data = read_body(
-                        response.read, response.length, self._max_bytes, request, response.status
+                    length = response.length
+                    data = (
+                        response.read()  # the usual case, read_body's first branch inlined
+                        if length is not None and length <= self._max_bytes
+                        else read_body(
+                            response.read, length, self._max_bytes, request, response.status
+                        )
                     )
                 except BaseException:
                     response.close()
@@ -557,8 +575,7 @@ class UrllibTransport:
                 if not idle:
                     return None
                 conn = idle.pop()
-            sock = conn.sock
-            if sock is not None and not _is_dropped(sock):
+            if not _is_dropped(conn):
                 return conn
             self._drop(conn)  # closed by the server while idle: never written to
 

@@ -68,8 +68,8 @@ def test_idle_close_is_detected_before_reuse(
     """Rule 1: a pooled connection the server closed is discarded before anything is written."""
     polled: list[bool] = []
 
-    def spy(sock: socket.socket) -> bool:
-        polled.append(dropped := module_is_dropped(sock))
+    def spy(conn: module._Connection) -> bool:
+        polled.append(dropped := module_is_dropped(conn))
         return dropped
 
     monkeypatch.setattr(module, "_is_dropped", spy)
@@ -88,10 +88,10 @@ def test_every_reuse_is_polled(
     make_request: RequestFactory, monkeypatch: pytest.MonkeyPatch, tag: str
 ) -> None:
     """Rule 1 holds for hot connections too: each reuse is polled before writing."""
-    polled: list[socket.socket] = []
+    polled: list[http.client.HTTPConnection] = []
 
-    def spy(sock: socket.socket) -> bool:
-        polled.append(sock)
+    def spy(conn: http.client.HTTPConnection) -> bool:
+        polled.append(conn)
         return False
 
     monkeypatch.setattr(module, "_is_dropped", spy)
@@ -111,7 +111,7 @@ def test_stale_connection_race_raises_and_is_not_resent(
     scheme: Literal["http", "https"],
 ) -> None:
     """Rule 2: a reused connection found closed only when written to raises (sent); no resend."""
-    monkeypatch.setattr(module, "_is_dropped", lambda _sock: False)  # lose the race on purpose
+    monkeypatch.setattr(module, "_is_dropped", lambda _conn: False)  # lose the race on purpose
     with UrllibTransport(ca_certs=servers.cert) as transport:
         transport.send(make_request(f"close-after/{tag}", scheme=scheme))
         (conn,) = _idle_connections(transport)

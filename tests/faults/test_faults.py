@@ -134,7 +134,7 @@ def test_stale_pooled_connection_is_never_resent(
     harness: Harness, monkeypatch: pytest.MonkeyPatch, scheme: Scheme
 ) -> None:
     """The idle-close race lost on purpose (poll disabled): raised with sent=True, never resent."""
-    monkeypatch.setattr(urllib_module, "_is_dropped", lambda _sock: False)
+    monkeypatch.setattr(urllib_module, "_is_dropped", lambda _conn: False)
     monkeypatch.setattr(urllib3.connectionpool, "is_connection_dropped", lambda _conn: False)
     transport = harness.transport()
     transport.send(harness.request("idle-close", scheme=scheme))
