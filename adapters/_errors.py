@@ -6,6 +6,8 @@ Rules:
   the `TransportError` subclass raised, so order the entries most specific first.
 - The raised error carries the request that failed, unchanged, so the caller can
   resend it, and is chained `from` the foreign exception.
+- `sent` is set by the adapter when it knows better than the class default
+  (whether any byte of the request may have left); None keeps the default.
 - Messages are built from the foreign exception's class and text (at most the
   request URL, which holds `auth_key` and `auth_signature`) and the adapter's
   phase description. Transports never see the app secret, so no message can
@@ -24,10 +26,28 @@ from types import TracebackType
 from pusher_core.errors import TransportError
 from pusher_core.transport import HttpRequest
 
-__all__ = ["ExceptionMapping", "map_exceptions", "translate"]
+__all__ = ["ExceptionMapping", "map_exceptions", "translate", "transport_error"]
 
 ExceptionMapping = Mapping[type[BaseException], type[TransportError]]
 """Foreign exception class -> `TransportError` subclass, tried in insertion order."""
+
+
+def transport_error(
+    native: type[TransportError],
+    exc: BaseException,
+    request: HttpRequest,
+    *,
+    during: str = "",
+    sent: bool | None = None,
+) -> TransportError:
+    """A `native` error describing the foreign `exc` (unraised; raise it `from exc`).
+
+    The message is the foreign class name, then `during`, then the foreign text.
+    """
+    text = str(exc)
+    name = type(exc).__name__
+    message = f"{name} {during}" if during else name
+    return native(f"{message}: {text}" if text else message, request, sent=sent)
 
 
 def translate(
@@ -36,6 +56,7 @@ def translate(
     request: HttpRequest,
     *,
     during: str = "",
+    sent: bool | None = None,
 ) -> TransportError | None:
     """The `TransportError` for `exc` under `mapping`, or None when no entry matches.
 
@@ -44,6 +65,8 @@ def translate(
         mapping: ordered foreign class -> pusher-core class.
         request: the request that was being sent; stored on the error as is.
         during: what the adapter was doing, e.g. "while connecting (timeout 5 s)".
+        sent: whether any byte of the request may have left; None for the
+            class default.
 
     Returns:
         An unraised error (the caller raises it `from exc`), or None.
@@ -52,10 +75,7 @@ def translate(
         return None  # already ours (some derive from OSError): never wrapped twice
     for foreign, native in mapping.items():
         if isinstance(exc, foreign):
-            text = str(exc)
-            name = type(exc).__name__
-            message = f"{name} {during}" if during else name
-            return native(f"{message}: {text}" if text else message, request)
+            return transport_error(native, exc, request, during=during, sent=sent)
     return None
 
 

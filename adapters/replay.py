@@ -20,6 +20,11 @@ Rules:
   get their responses in the order they were recorded.
 - A request that matches no unused interaction raises `ReplayMismatchError`,
   whose message shows the request, the closest recorded request and what differs.
+- Both transports take `send(request, *, deadline=None)` like every transport.
+  Replay does no I/O, so it answers at once and the deadline never binds; the
+  recorder hands the deadline to the transport it wraps.
+- `close()` (or leaving a `with` block) closes what a transport holds: the
+  recorder closes the transport it wraps; replay holds no connection.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -43,6 +49,9 @@ from pusher_core.errors import (
     ReplayMismatchError,
 )
 from pusher_core.transport import HttpRequest, HttpResponse, Transport, encode_query
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = [
     "VOLATILE_PARAMS",
@@ -255,6 +264,7 @@ class RecordingTransport:
 
     Requests that raise (a `TransportError`: no response) are not recorded.
     Safe to share across threads; interactions are kept in completion order.
+    `close()` closes `inner` (when it has a `close()`): the recorder owns it.
     """
 
     def __init__(self, inner: Transport) -> None:
@@ -262,9 +272,9 @@ class RecordingTransport:
         self._lock = threading.Lock()
         self._recorded: list[Interaction] = []
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send through the inner transport and record the interaction."""
-        response = self._inner.send(request)
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
+        """Send through the inner transport (with the deadline) and record the interaction."""
+        response = self._inner.send(request, deadline=deadline)
         with self._lock:
             self._recorded.append(Interaction(request=request, response=response))
         return response
@@ -278,6 +288,23 @@ class RecordingTransport:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the recorded cassette to `path`."""
         self.cassette.dump(path)
+
+    def close(self) -> None:
+        """Close the wrapped transport (its pool); what was recorded stays available."""
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 # --- replay ---------------------------------------------------------------------------------
@@ -341,8 +368,15 @@ class ReplayTransport:
                 item for item, used in zip(self._interactions, self._used, strict=True) if not used
             )
 
-    def send(self, request: HttpRequest) -> HttpResponse:
+    def send(
+        self,
+        request: HttpRequest,
+        *,
+        deadline: float | None = None,  # noqa: ARG002  # the port's keyword; nothing here waits
+    ) -> HttpResponse:
         """The response recorded for the first unused interaction matching `request`.
+
+        `deadline` is accepted for the port's sake; nothing here waits.
 
         Raises:
             ReplayMismatchError: no unused interaction matches; the message shows
@@ -356,6 +390,20 @@ class ReplayTransport:
                     return self._interactions[index].response
             used_matches = sum(1 for recorded in self._keys if recorded == key)
         raise ReplayMismatchError(self._mismatch(request, used_matches))
+
+    def close(self) -> None:
+        """Nothing to release (no connection); here so every transport can be closed."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     # --- the mismatch message -------------------------------------------------------------
 

@@ -7,29 +7,35 @@ Rules:
 - Requests are written with http.client's own calls (`putrequest`, `putheader`,
   `endheaders`), exactly the bytes `HTTPConnection.request` writes, but a body of
   up to 64 KiB goes out in the same `send` as the head: one write per request.
+  http.client adds `Accept-Encoding: identity`: no compressed answer is asked for.
 - A connection is used by one request at a time. It goes back to the pool only
   after its response was read completely and the server did not ask to close it.
-- Timeouts: the socket timeout is `connect_timeout` while connecting (TCP, proxy
-  tunnel and TLS handshake) and `read_timeout` afterwards.
+- No request is ever sent twice:
+  1. before a pooled connection is reused it is polled with a zero timeout (as
+     urllib3 does on every reuse); readable means the server closed it or sent
+     stray bytes, so it is closed unused and the next one (or a new one) is taken;
+  2. once any byte of a request may have left, a failure raises a
+     `TransportError` with `sent=True` carrying the request, the connection is
+     closed, and nothing is resent. Failures while connecting have `sent=False`.
+- Timeouts: `connect_timeout` bounds connecting (TCP, proxy tunnel and TLS
+  handshake), `read_timeout` each write and each read. A `deadline` passed to
+  `send` bounds the whole call: every wait is cut to the time left (see
+  `pusher_core.adapters._limits`), so a server trickling bytes is cut off at the
+  deadline. Error messages name the limit that fired. Name resolution is the one
+  wait no socket timeout bounds.
+- Response bodies larger than `max_response_bytes` raise `ResponseTooLargeError`:
+  from the Content-Length before reading, or as soon as a chunked or
+  close-delimited body passes it. Bodies are returned as received, never
+  decompressed.
+- Fork-safe: in a child process the pool inherited from the parent is dropped
+  without touching the parent's connections (`pusher_core.adapters._fork`).
 - TLS is verified by default against the system trust store
   (`ssl.create_default_context()`; certifi is added only when the system store
   is empty and certifi is installed). `ca_certs` or `ssl_context` replace it.
 - Every HTTP answer, any status, is returned as an `HttpResponse`; redirects are
   not followed. Only "no response" raises, and only `TransportError`s mapped in
   `pusher_core.adapters._errors`, each carrying the request.
-- No retry policy and no sleeping. The one resend is connection management, the
-  stale-connection rule:
-  1. before a pooled connection idle for 0.5 s or more is reused it is polled;
-     if the server already closed it (readable: EOF or stray bytes) it is
-     discarded unused (hotter connections skip the poll: rule 2 covers them);
-  2. if a *reused* connection still fails with a connection-closed error
-     (`RemoteDisconnected`, `ConnectionResetError`, `BrokenPipeError`,
-     `ConnectionAbortedError`, or TLS EOF) while the request is written or
-     while waiting for the status line, with no response received, the server
-     closed it while idle (after rule 1's poll, or without one): the request is
-     sent once more, on a fresh connection;
-  3. nothing else is ever resent: not after a timeout, not after any response
-     byte arrived, and never when a fresh connection fails.
+- No retry policy and no sleeping.
 """
 
 from __future__ import annotations
@@ -40,14 +46,26 @@ import http.client
 import math
 import os
 import select
+import socket
 import ssl
 import threading
-import time
+import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from pusher_core.adapters._errors import ExceptionMapping, map_exceptions, translate
+from pusher_core.adapters import _fork
+from pusher_core.adapters._errors import ExceptionMapping, translate
+from pusher_core.adapters._limits import (
+    CALL,
+    CONNECT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    EXCHANGE,
+    BudgetedResponse,
+    check_max_response_bytes,
+    read_body,
+    start_budget,
+)
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,
@@ -62,6 +80,8 @@ from pusher_core.transport import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    from pusher_core.adapters._limits import Budget
 
 __all__ = ["UrllibTransport", "make_ssl_context"]
 
@@ -88,20 +108,6 @@ _EXCHANGE_ERRORS: ExceptionMapping = {
     OSError: ConnectionDroppedError,  # RemoteDisconnected, resets and broken pipes
     http.client.HTTPException: TransportError,  # a malformed response
 }
-
-# Connections idle for less than this are reused without polling (a syscall per
-# request): servers close idle connections after seconds, and rule 2 covers the
-# rare early close.
-_POLL_AFTER = 0.5
-
-# A reused connection failing this way before any response byte was closed while idle.
-_STALE = (  # RemoteDisconnected is a ConnectionResetError
-    BrokenPipeError,
-    ConnectionResetError,
-    ConnectionAbortedError,
-    ssl.SSLEOFError,
-    ssl.SSLZeroReturnError,
-)
 
 
 def _seconds(name: str, value: object) -> float:
@@ -210,20 +216,44 @@ def _parse_proxy(proxy_url: str) -> tuple[str, int, dict[str, str]]:
     return parts.hostname, port, headers
 
 
-def _is_dropped(conn: http.client.HTTPConnection) -> bool:
-    """True when an idle connection was closed by the server (or is unusable)."""
+def _is_dropped(conn: _Connection) -> bool:
+    """True when an idle connection is not fit to carry a request.
+
+    Readable with nothing asked means the server closed it (EOF) or sent bytes
+    nobody asked for; either way a request written to it could be lost or
+    answered by something else.
+    """
     sock = conn.sock
     if sock is None:
         return True
     try:
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(sock, select.POLLIN)
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True  # decrypted bytes nobody asked for
+        poller = conn.poller
+        if poller is not None:
             return bool(poller.poll(0))
         readable, _, _ = select.select([sock], [], [], 0)
         return bool(readable)
     except (OSError, ValueError):
         return True
+
+
+def _open_socket(
+    address: tuple[str, int], timeout: float, source_address: tuple[str, int] | None = None
+) -> socket.socket:
+    """`socket.create_connection`, then the rest of connecting gets the call's time left.
+
+    The proxy tunnel and the TLS handshake run on this socket's timeout.
+    """
+    sock = socket.create_connection(address, timeout, source_address)
+    budget = CALL.budget
+    if budget is not None:
+        try:
+            sock.settimeout(budget.wait())
+        except BaseException:
+            sock.close()
+            raise
+    return sock
 
 
 # Bodies up to this size go out in the same write as the head (one send, one
@@ -233,25 +263,6 @@ _COALESCE_MAX = 64 * 1024
 
 # Methods for which http.client sends `Content-Length: 0` without a body.
 _BODY_METHODS = frozenset(("PATCH", "POST", "PUT"))
-
-
-def _send_with_body(self: http.client.HTTPConnection, data: bytes) -> None:
-    """`send`, appending the pending body to the head `endheaders()` writes."""
-    body = self._pending_body  # type: ignore[attr-defined]
-    if body is not None:
-        self._pending_body = None  # type: ignore[attr-defined]
-        data = data + body
-    http.client.HTTPConnection.send(self, data)
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    _pending_body: bytes | None = None
-    send = _send_with_body  # type: ignore[assignment]
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    _pending_body: bytes | None = None
-    send = _send_with_body  # type: ignore[assignment]
 
 
 class _Head:
@@ -268,49 +279,97 @@ class _Head:
         self.length = "content-length" not in names and "transfer-encoding" not in names
 
 
-def _write(
-    conn: http.client.HTTPConnection, method: str, target: str, body: bytes | None, head: _Head
-) -> None:
-    """Write the request exactly as `conn.request(method, target, body, headers)` would.
+class _Connection(http.client.HTTPConnection):
+    """An `http.client` connection as the transport uses it.
 
-    The same calls in the same order (so the same validation and the same bytes),
-    except that a body is handed to `send` with the head, as one write.
+    - `send` appends the pending body to the head `endheaders()` writes (one
+      write), and records in `CALL.wrote` that bytes may have left;
+    - responses read through the call's budget (`BudgetedResponse`);
+    - it never reconnects by itself (`auto_open = 0`): connecting is a step of
+      the transport, bounded and mapped as such.
     """
-    conn.putrequest(
-        method,
-        target,
-        skip_host=head.skip_host,
-        skip_accept_encoding=head.skip_accept_encoding,
-    )
-    if head.length:
+
+    auto_open = 0
+    response_class = BudgetedResponse
+    _pending_body: bytes | None = None
+    timeout_is_read = False  # the socket timeout is the transport's read_timeout
+    # One poll object per connection (used by one thread at a time), for the
+    # check before each reuse; select() where poll() does not exist.
+    poller: select.poll | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _open_socket
+
+    def send(self, data: Any) -> None:
+        """Write `data`, with the pending body appended."""
+        body = self._pending_body
         if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        elif method.upper() in _BODY_METHODS:
-            conn.putheader("Content-Length", "0")
-    for name, value in head.pairs:
-        conn.putheader(name, value)
-    if body is not None and len(body) <= _COALESCE_MAX:
-        conn._pending_body = body  # type: ignore[attr-defined]  # noqa: SLF001
-        conn.endheaders()
-    else:
-        conn.endheaders(body)
+            self._pending_body = None
+            data = data + body
+        CALL.wrote = True
+        super().send(data)
+
+    def connect(self) -> None:
+        """Connect (http.client's steps), then prepare the check before each reuse."""
+        super().connect()
+        if hasattr(select, "poll") and self.sock is not None:
+            self.poller = select.poll()
+            self.poller.register(self.sock, select.POLLIN)
+
+    def before_exchange(self, budget: Budget | None, read_timeout: float) -> None:
+        """Give the socket the timeout of the request about to be written."""
+        sock = self.sock
+        if sock is None:
+            raise http.client.NotConnected
+        if budget is not None:
+            budget.phase = EXCHANGE
+            sock.settimeout(budget.wait())
+            self.timeout_is_read = False
+        elif not self.timeout_is_read:
+            sock.settimeout(read_timeout)
+            self.timeout_is_read = True
+
+    def write(self, method: str, target: str, body: bytes | None, head: _Head) -> None:
+        """Write the request exactly as `self.request(method, target, body, headers)` would.
+
+        The same calls in the same order (so the same validation and the same
+        bytes), except that a body is handed to `send` with the head, as one write.
+        """
+        self.putrequest(
+            method,
+            target,
+            skip_host=head.skip_host,
+            skip_accept_encoding=head.skip_accept_encoding,
+        )
+        if head.length:
+            if body is not None:
+                self.putheader("Content-Length", str(len(body)))
+            elif method.upper() in _BODY_METHODS:
+                self.putheader("Content-Length", "0")
+        for name, value in head.pairs:
+            self.putheader(name, value)
+        if body is not None and len(body) <= _COALESCE_MAX:
+            self._pending_body = body
+            self.endheaders()
+        else:
+            self.endheaders(body)
+
+    def exchange(
+        self, method: str, target: str, body: bytes | None, head: _Head
+    ) -> http.client.HTTPResponse:
+        """Write the request and read the status line and headers; close on failure."""
+        try:
+            self.write(method, target, body, head)
+            return self.getresponse()
+        except BaseException:
+            self._pending_body = None
+            self.close()
+            raise
 
 
-def _start(
-    conn: http.client.HTTPConnection,
-    method: str,
-    target: str,
-    body: bytes | None,
-    head: _Head,
-) -> http.client.HTTPResponse:
-    """Write the request and read the status line and headers; close `conn` on failure."""
-    try:
-        _write(conn, method, target, body, head)
-        return conn.getresponse()
-    except BaseException:
-        conn._pending_body = None  # type: ignore[attr-defined]  # noqa: SLF001
-        conn.close()
-        raise
+class _TLSConnection(_Connection, http.client.HTTPSConnection):
+    """`_Connection` over TLS (http.client's handshake, on the budgeted socket)."""
 
 
 class UrllibTransport:
@@ -325,9 +384,12 @@ class UrllibTransport:
             requests go through a CONNECT tunnel.
         ca_certs: a PEM file of CA certificates to trust instead of the system store.
         ssl_context: a TLS context to use as is.
+        max_response_bytes: the largest response body accepted (default 4 MiB);
+            a larger one raises `ResponseTooLargeError`.
 
-    Safe to share across threads. `close()` (or leaving a `with` block) closes the
-    idle connections; the transport stays usable and reconnects on demand.
+    Safe to share across threads, and across `os.fork()`: a child process opens
+    its own connections. `close()` (or leaving a `with` block) closes the idle
+    connections; the transport stays usable and reconnects on demand.
     """
 
     def __init__(
@@ -340,11 +402,13 @@ class UrllibTransport:
         proxy_url: str | None = None,
         ca_certs: str | os.PathLike[str] | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._connect_timeout, self._read_timeout = _resolve_timeouts(
             timeout, connect_timeout, read_timeout
         )
         self._maxsize = _check_pool_maxsize(pool_maxsize)
+        self._max_bytes = check_max_response_bytes(max_response_bytes)
         self._proxy = None if proxy_url is None else _parse_proxy(proxy_url)
         self._custom_tls = ca_certs is not None or ssl_context is not None
         # Built now when customised (bad files fail early), else on first https use.
@@ -354,30 +418,51 @@ class UrllibTransport:
             else None
         )
         self._lock = threading.Lock()
-        # Idle connections with the monotonic time they were returned, newest last.
-        self._idle: dict[_Key, list[tuple[http.client.HTTPConnection, float]]] = {}
-        self._connecting = f"while connecting (connect timeout {self._connect_timeout:g} s)"
-        self._exchanging = f"after connecting (read timeout {self._read_timeout:g} s)"
+        # Idle connections per origin, most recently returned last.
+        self._idle: dict[_Key, list[_Connection]] = {}
+        # Every connection this transport opened and has not dropped: in a forked
+        # child each one's descriptor copy is closed.
+        self._live: weakref.WeakSet[_Connection] = weakref.WeakSet()
+        self._timeouts = (self._connect_timeout, self._read_timeout)
+        self._texts = (
+            f"connect timeout {self._connect_timeout:g} s",
+            f"read timeout {self._read_timeout:g} s",
+        )
         self._last_head: tuple[tuple[tuple[str, str], ...], bool, _Head] = ((), False, _Head(()))
+        _fork.register(self)
 
     def __repr__(self) -> str:
         return (
             f"UrllibTransport(connect_timeout={self._connect_timeout:g}, "
-            f"read_timeout={self._read_timeout:g}, pool_maxsize={self._maxsize})"
+            f"read_timeout={self._read_timeout:g}, pool_maxsize={self._maxsize}, "
+            f"max_response_bytes={self._max_bytes})"
         )
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send `request` and return the response, whatever its status.
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
+        """Send `request` once and return the response, whatever its status.
+
+        Args:
+            request: the request, written exactly as it is.
+            deadline: an absolute `time.monotonic()` instant the whole call must
+                end by; every wait is cut to the time left.
 
         Raises:
             ConnectionFailedError: refused, unresolvable, or the proxy said no.
-            ConnectTimeoutError: connecting took longer than `connect_timeout`.
-            ReadTimeoutError: a read waited longer than `read_timeout`; the server
-                may have applied the request.
+            ConnectTimeoutError: connecting (TCP, tunnel or TLS handshake) took
+                longer than `connect_timeout` or the deadline.
+            ReadTimeoutError: a write or read waited longer than `read_timeout`,
+                or the deadline passed; the server may have applied the request.
+            TransportTimeoutError: the deadline had passed before sending.
             TLSError: the handshake or certificate verification failed.
             ConnectionDroppedError: the connection closed before a full response.
+            ResponseTooLargeError: the body is larger than `max_response_bytes`.
             TransportError: the response was not valid HTTP.
         """
+        budget = (
+            None
+            if deadline is None
+            else start_budget(deadline, request, self._timeouts, self._texts)
+        )
         key = (request.scheme, request.host, request.port)
         if self._proxy is not None and request.scheme == "http":
             target = request.url  # absolute form, for the proxy
@@ -387,30 +472,54 @@ class UrllibTransport:
             head = self._head(request.headers, proxied=False)
         method = request.method
         body = request.body or None
-        conn = self._checkout(key)
-        # A plain try rather than map_exceptions: no object per request on the hot path.
+        state = CALL
+        outer = state.budget
+        state.budget = budget
+        # Plain try blocks rather than map_exceptions: no object per request on the hot path.
         try:
-            response = None
-            if conn is not None:
-                # Not contextlib.suppress: a bare try costs nothing on this hot path.
-                try:  # noqa: SIM105
-                    response = _start(conn, method, target, body, head)
-                except _STALE:
-                    pass  # closed by the server while idle: rule 2, resend once
-            if conn is None or response is None:
-                with map_exceptions(_CONNECT_ERRORS, request, during=self._connecting):
-                    conn = self._connect(key)
-                response = _start(conn, method, target, body, head)
+            conn = self._checkout(key)
+            if conn is None:
+                try:
+                    conn = self._connect(key, budget)
+                except BaseException as exc:
+                    limit = self._texts[CONNECT] if budget is None else budget.limits[CONNECT]
+                    during = f"while connecting ({limit})"
+                    error = translate(exc, _CONNECT_ERRORS, request, during=during, sent=False)
+                    if error is None:
+                        raise
+                    raise error from exc
+            state.wrote = False
             try:
-                data = response.read()
-            except BaseException:
-                conn.close()
-                raise
-        except BaseException as exc:
-            error = translate(exc, _EXCHANGE_ERRORS, request, during=self._exchanging)
-            if error is None:
-                raise
-            raise error from exc
+                if budget is not None or not conn.timeout_is_read:
+                    conn.before_exchange(budget, self._read_timeout)
+                response = conn.exchange(method, target, body, head)
+                try:
+                    length = response.length
+                    data = (
+                        response.read()  # the usual case, read_body's first branch inlined
+                        if length is not None and length <= self._max_bytes
+                        else read_body(
+                            response.read, length, self._max_bytes, request, response.status
+                        )
+                    )
+                except BaseException:
+                    response.close()
+                    conn.close()
+                    raise
+            except BaseException as exc:
+                limit = self._texts[EXCHANGE] if budget is None else budget.limits[EXCHANGE]
+                error = translate(
+                    exc,
+                    _EXCHANGE_ERRORS,
+                    request,
+                    during=f"after connecting ({limit})",
+                    sent=state.wrote,
+                )
+                if error is None:
+                    raise
+                raise error from exc
+        finally:
+            state.budget = outer
         # raw_items: the received (str, str) pairs, without email's per-header policy
         # pass; they are what the HttpResponse converter would store.
         result = HttpResponse(status=response.status, headers=response.msg.raw_items(), body=data)
@@ -440,10 +549,10 @@ class UrllibTransport:
         Connections in use by other threads go back to the pool when done.
         """
         with self._lock:
-            idle = [conn for conns in self._idle.values() for conn, _ in conns]
+            idle = [conn for conns in self._idle.values() for conn in conns]
             self._idle.clear()
         for conn in idle:
-            conn.close()
+            self._drop(conn)
 
     def __enter__(self) -> Self:
         return self
@@ -458,65 +567,71 @@ class UrllibTransport:
 
     # --- the pool -------------------------------------------------------------------
 
-    def _checkout(self, key: _Key) -> http.client.HTTPConnection | None:
-        dropped = []
-        conn = None
-        now = time.monotonic()
-        with self._lock:
-            idle = self._idle.get(key)
-            while idle:
-                candidate, since = idle.pop()
-                # Rule 1: do not write to a connection the server closed while idle.
-                if now - since >= _POLL_AFTER and _is_dropped(candidate):
-                    dropped.append(candidate)
-                else:
-                    conn = candidate
-                    break
-        for stale in dropped:
-            stale.close()
-        return conn
+    def _checkout(self, key: _Key) -> _Connection | None:
+        """The most recently returned idle connection for `key` still fit to use, or None."""
+        while True:
+            with self._lock:
+                idle = self._idle.get(key)
+                if not idle:
+                    return None
+                conn = idle.pop()
+            if not _is_dropped(conn):
+                return conn
+            self._drop(conn)  # closed by the server while idle: never written to
 
-    def _checkin(self, key: _Key, conn: http.client.HTTPConnection) -> None:
+    def _checkin(self, key: _Key, conn: _Connection) -> None:
         if conn.sock is None:  # the server asked to close (or HTTP/1.0): http.client closed it
+            self._live.discard(conn)
             return
         with self._lock:
             idle = self._idle.setdefault(key, [])
             if len(idle) < self._maxsize:
-                idle.append((conn, time.monotonic()))
+                idle.append(conn)
                 return
+        self._drop(conn)
+
+    def _drop(self, conn: _Connection) -> None:
+        self._live.discard(conn)
         conn.close()
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: forget the parent's pool and close this process's copies.
+
+        Runs before the child does anything else (one thread). `close()` of a
+        copy releases the child's descriptor only: no shutdown, no TLS alert.
+        """
+        self._lock = threading.Lock()
+        self._idle = {}
+        inherited, self._live = self._live, weakref.WeakSet()
+        for conn in list(inherited):
+            conn.close()
 
     def _ssl_context(self) -> ssl.SSLContext:
         if self._tls is None:
             self._tls = _system_ssl_context()
         return self._tls
 
-    def _connect(self, key: _Key) -> http.client.HTTPConnection:
+    def _connect(self, key: _Key, budget: Budget | None) -> _Connection:
         scheme, host, port = key
-        conn: http.client.HTTPConnection
+        timeout = self._connect_timeout if budget is None else budget.wait()
+        conn: _Connection
         if self._proxy is not None:
             proxy_host, proxy_port, proxy_headers = self._proxy
             if scheme == "https":
-                conn = _HTTPSConnection(
-                    proxy_host,
-                    proxy_port,
-                    timeout=self._connect_timeout,
-                    context=self._ssl_context(),
+                conn = _TLSConnection(
+                    proxy_host, proxy_port, timeout=timeout, context=self._ssl_context()
                 )
                 conn.set_tunnel(host, port, headers=proxy_headers)
             else:
-                conn = _HTTPConnection(proxy_host, proxy_port, timeout=self._connect_timeout)
+                conn = _Connection(proxy_host, proxy_port, timeout=timeout)
         elif scheme == "https":
-            conn = _HTTPSConnection(
-                host, port, timeout=self._connect_timeout, context=self._ssl_context()
-            )
+            conn = _TLSConnection(host, port, timeout=timeout, context=self._ssl_context())
         else:
-            conn = _HTTPConnection(host, port, timeout=self._connect_timeout)
+            conn = _Connection(host, port, timeout=timeout)
+        self._live.add(conn)
         try:
             conn.connect()
         except BaseException:
-            conn.close()
+            self._drop(conn)
             raise
-        if conn.sock is not None:
-            conn.sock.settimeout(self._read_timeout)
         return conn

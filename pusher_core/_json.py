@@ -69,7 +69,7 @@ def loads(text: str | bytes, decoder: type[json.JSONDecoder] | None = None) -> A
             return json.loads(text, cls=decoder)
         if isinstance(text, bytes):
             # JSON between systems is UTF-8 (RFC 8259): decoding first skips `json`'s
-            # encoding detection. A BOM, or UTF-16/32 (NULs up front), still goes to `json` as bytes.
+            # encoding detection. A BOM, or UTF-16/32 (NULs up front), goes to `json` as bytes.
             if text[:3] == b"\xef\xbb\xbf" or b"\x00" in text[:4]:
                 return json.loads(text)
             try:

@@ -43,6 +43,7 @@ __all__ = [
     "RateLimitedError",
     "ReadTimeoutError",
     "ReplayMismatchError",
+    "ResponseTooLargeError",
     "ServerError",
     "TLSError",
     "TransportError",
@@ -240,6 +241,16 @@ class TLSError(TransportError, ConnectionError):
 
 class ConnectionDroppedError(TransportError, ConnectionError):
     """The connection closed before a full response arrived; the request may have been applied."""
+
+
+class ResponseTooLargeError(TransportError):
+    """The response body is larger than the transport's `max_response_bytes`.
+
+    The request was sent and the server answered, but the answer was cut off
+    unread past the cap (or refused from its Content-Length), so the status and
+    body are not available. Raise the option, or find out why the server sends
+    so much.
+    """
 
 
 class ReplayMismatchError(PusherError, LookupError):

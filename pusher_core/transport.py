@@ -179,9 +179,17 @@ class Transport(Protocol):
 
     Implementations return every HTTP answer as an `HttpResponse` (non-2xx
     included) and raise a `pusher_core.errors.TransportError` carrying the
-    request only when no answer was received.
+    request only when no answer was received. They never send a request twice
+    on their own.
     """
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send `request` and return the response."""
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
+        """Send `request` and return the response.
+
+        Args:
+            request: the signed request, sent exactly as it is.
+            deadline: an absolute `time.monotonic()` instant by which the whole
+                call must be over (connecting, writing and reading included);
+                None for no limit beyond the transport's own timeouts.
+        """
         ...

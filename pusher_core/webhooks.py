@@ -434,9 +434,10 @@ def _pusher_headers(headers: object) -> tuple[str | None, str | None]:
 
 def _check_arguments(now_ms: object, max_age_ms: object) -> None:
     """The caller's own arguments: wrong types are programming errors, so they raise."""
-    if type(now_ms) is int and (max_age_ms is None or type(max_age_ms) is int) and max_age_ms != -1:
-        if max_age_ms is None or max_age_ms >= 0:
-            return  # the usual call, checked at once
+    if type(now_ms) is int and (
+        max_age_ms is None or (type(max_age_ms) is int and max_age_ms >= 0)
+    ):
+        return  # the usual call, checked at once
     if type(now_ms) is float:
         if not math.isfinite(now_ms):
             raise InvalidArgumentTypeError("now_ms", "must be finite")

@@ -172,17 +172,29 @@ def test_nothing_imports_the_repository_folder_as_a_top_level_package() -> None:
     assert not offenders
 
 
-PRIVATE_APIS = ("c_make_encoder", "scan_once", "_hashlib", "hashlib._Hash", ".__set__")
+PRIVATE_APIS = ("c_make_encoder", "scan_once", "_hashlib", "hashlib._Hash")
 
 
 @pytest.mark.parametrize(
     "path", sorted([*CORE.glob("*.py"), *(ROOT / "adapters").glob("*.py")]), ids=lambda p: p.name
 )
 def test_no_cpython_internals_and_no_values_built_behind_attrs_back(path: Path) -> None:
-    """No private CPython API; `object.__new__` only as `cls` in a classmethod of that class."""
+    """No private CPython API; a value is built only by its own class's constructors.
+
+    `object.__new__` appears only as `cls` in a classmethod, and a slot setter only
+    of a class defined in the same module.
+    """
     source = path.read_text(encoding="utf-8")
     assert not [name for name in PRIVATE_APIS if name in source], path.name
     tree = ast.parse(source)
+    own_classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "__set__":
+            # `Class.__dict__[name].__set__`, with Class defined here
+            owner = ast.unparse(node.value)
+            assert owner.split(".__dict__[", 1)[0] in own_classes, (
+                f"{path.name}:{node.lineno}: a slot setter of another module's class"
+            )
     for function in ast.walk(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue

@@ -33,10 +33,12 @@ class Scripted:
 
     def __init__(self, *answers: HttpResponse) -> None:
         self.sent: list[HttpRequest] = []
+        self.deadlines: list[float | None] = []
         self._answers = list(answers)
 
-    def send(self, request: HttpRequest) -> HttpResponse:
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
         self.sent.append(request)
+        self.deadlines.append(deadline)
         if self._answers:
             return self._answers.pop(0)
         return HttpResponse(status=200, body=b"{}")

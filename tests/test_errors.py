@@ -12,6 +12,7 @@ from pusher_core.errors import (
     ConnectTimeoutError,
     PusherError,
     ReadTimeoutError,
+    ResponseTooLargeError,
     TLSError,
     TransportError,
     TransportTimeoutError,
@@ -31,6 +32,7 @@ REQUEST = HttpRequest(method="POST", scheme="http", host="127.0.0.1", port=80, p
         (ConnectionDroppedError, ConnectionError, True),
         (TransportTimeoutError, TimeoutError, True),
         (TransportError, PusherError, True),
+        (ResponseTooLargeError, PusherError, True),
     ],
 )
 def test_transport_errors_match_builtins_and_say_whether_bytes_left(

@@ -18,8 +18,6 @@ The plain server also acts as an HTTP proxy: absolute-form targets are served
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import ipaddress
 import itertools
 import json
 import selectors
@@ -35,16 +33,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from pusher_core.adapters.urllib3_transport import Urllib3Transport
 from pusher_core.adapters.urllib_transport import UrllibTransport
 from pusher_core.config import AppConfig
 from pusher_core.signing import sign_request, verify_request
 from pusher_core.transport import HttpRequest
+from tests.certs import make_certificate
 
 if TYPE_CHECKING:
     from socketserver import BaseServer
@@ -259,68 +254,6 @@ class _Handler(BaseHTTPRequestHandler):
                     peers[source].sendall(data)
 
 
-# --- certificates -----------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Tls:
-    cert: Path
-    key: Path
-
-
-def _make_certificate(directory: Path) -> _Tls:
-    """A self-signed certificate for 127.0.0.1 and localhost (its own CA)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pusher-core test server")])
-    now = dt.datetime.now(dt.timezone.utc)
-    public = key.public_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=7))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path = directory / "cert.pem"
-    key_path = directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return _Tls(cert=cert_path, key=key_path)
-
-
 # --- fixtures ----------------------------------------------------------------------------
 
 
@@ -346,7 +279,7 @@ class Servers:
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     """One HTTP and one HTTPS server on 127.0.0.1 for the whole session."""
-    tls = _make_certificate(tmp_path_factory.mktemp("tls"))
+    tls = make_certificate(tmp_path_factory.mktemp("tls"))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tls.cert, tls.key)
     plain, secure = _Server(None), _Server(context)

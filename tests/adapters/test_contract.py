@@ -412,6 +412,7 @@ def test_https_goes_through_a_connect_tunnel(
         ({"read_timeout": float("nan")}, "read_timeout"),
         ({"pool_maxsize": 0}, "pool_maxsize"),
         ({"ca_certs": "/nonexistent/ca.pem"}, "ca_certs"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
     ],
 )
 def test_bad_options_name_the_argument(
@@ -430,6 +431,7 @@ def test_bad_options_name_the_argument(
         ({"timeout": True}, "timeout"),
         ({"pool_maxsize": 2.5}, "pool_maxsize"),
         ({"ssl_context": "yes"}, "ssl_context"),
+        ({"max_response_bytes": 4.5}, "max_response_bytes"),
     ],
 )
 def test_mistyped_options_name_the_argument(
@@ -439,6 +441,36 @@ def test_mistyped_options_name_the_argument(
     with pytest.raises(InvalidArgumentTypeError) as excinfo:
         transport_cls(**options)
     assert excinfo.value.argument == argument
+
+
+@pytest.mark.parametrize(
+    ("deadline", "error"),
+    [("soon", InvalidArgumentTypeError), (float("nan"), InvalidArgumentError)],
+)
+def test_a_deadline_must_be_an_instant(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    deadline: Any,
+    error: type[Exception],
+) -> None:
+    """`send(..., deadline=)` takes a monotonic instant; anything else is refused, unsent."""
+    with transport_cls() as transport, pytest.raises(error) as excinfo:
+        transport.send(make_request(f"echo/{tag}"), deadline=deadline)
+    assert excinfo.value.argument == "deadline"  # type: ignore[attr-defined]
+    assert servers.seen(tag) == []
+
+
+def test_a_deadline_far_away_changes_nothing(
+    transport_cls: TransportClass, make_request: RequestFactory, tag: str, echo: Echo
+) -> None:
+    """With time to spare, a deadline call is an ordinary call (and the next one too)."""
+    with transport_cls() as transport:
+        request = make_request(f"echo/{tag}")
+        response = transport.send(request, deadline=time.monotonic() + 30)
+        assert echo(response.body)["verdict"] == "ok"
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
 
 
 def test_ca_certs_and_ssl_context_are_exclusive(

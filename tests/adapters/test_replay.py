@@ -259,3 +259,43 @@ def test_recorder_is_a_transport(servers: Servers) -> None:
     assert isinstance(ReplayTransport(Cassette()), Transport)
     with pytest.raises(InvalidArgumentTypeError):
         ReplayTransport([])  # type: ignore[arg-type]
+
+
+class _Inner:
+    """A transport that remembers the deadlines it was given and whether it was closed."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[HttpRequest, float | None]] = []
+        self.closed = False
+
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
+        self.sent.append((request, deadline))
+        return HttpResponse(status=200, body=b"{}")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+_PLAIN = HttpRequest(method="GET", scheme="http", host="127.0.0.1", port=1, path="/apps/1/x")
+
+
+def test_recorder_passes_the_deadline_on_and_closes_what_it_wraps() -> None:
+    """The recorder forwards `deadline` unchanged; `close()` and `with` close the inner one."""
+    inner = _Inner()
+    with RecordingTransport(inner) as recorder:
+        recorder.send(_PLAIN, deadline=123.5)
+        recorder.send(_PLAIN)
+        assert not inner.closed
+    assert inner.sent == [(_PLAIN, 123.5), (_PLAIN, None)]
+    assert inner.closed
+    assert len(recorder.cassette.interactions) == 2  # still readable after close
+
+
+def test_replay_accepts_a_deadline_and_closes() -> None:
+    """Replay takes the port's `deadline` keyword (even a past one: nothing waits) and closes."""
+    cassette = Cassette(
+        interactions=[Interaction(request=_PLAIN, response=HttpResponse(status=204))]
+    )
+    with ReplayTransport(cassette) as replay:
+        assert replay.send(_PLAIN, deadline=0.0).status == 204
+    replay.close()  # closing twice is harmless

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable
@@ -127,3 +128,113 @@ def test_bad_proxy_url_names_the_argument() -> None:
     with pytest.raises(InvalidArgumentError) as excinfo:
         Urllib3Transport(proxy_url="ftp://127.0.0.1:21")
     assert excinfo.value.argument == "proxy_url"
+
+
+def _classified(
+    transport: Urllib3Transport, exc: BaseException, *, wrote: bool
+) -> tuple[type[TransportError], bool, str] | None:
+    error = transport._error(exc, _REQUEST, None, wrote)
+    return None if error is None else (type(error), error.sent, error.message)
+
+
+@pytest.mark.parametrize(
+    ("make", "wrote", "expected", "sent"),
+    [
+        (
+            lambda: u3.ProtocolError("aborted", http.client.RemoteDisconnected("x")),
+            True,
+            ConnectionDroppedError,
+            True,
+        ),
+        (
+            lambda: u3.ProtocolError("aborted", ConnectionResetError(104, "reset")),
+            False,
+            ConnectionFailedError,
+            False,
+        ),
+        (
+            lambda: u3.ProtocolError("aborted", http.client.BadStatusLine("HELLO")),
+            True,
+            TransportError,
+            True,
+        ),
+        (lambda: u3.SSLError(ssl.SSLEOFError(8, "EOF")), True, ConnectionDroppedError, True),
+        (lambda: u3.SSLError(ssl.SSLError(1, "bad record mac")), True, TLSError, True),
+        (lambda: u3.SSLError(ssl.SSLCertVerificationError(1, "verify")), False, TLSError, False),
+        (lambda: u3.ReadTimeoutError(_pool(), "/", "tunnel"), False, ConnectTimeoutError, False),
+        (lambda: u3.ReadTimeoutError(_pool(), "/", "read"), True, ReadTimeoutError, True),
+        (
+            lambda: u3.NewConnectionError(_connection(), "refused"),
+            False,
+            ConnectionFailedError,
+            False,
+        ),
+        (lambda: TimeoutError("deadline"), False, ConnectTimeoutError, False),
+    ],
+)
+def test_own_pool_errors_are_classified_by_phase(
+    make: Callable[[], BaseException], wrote: bool, expected: type[TransportError], sent: bool
+) -> None:
+    """What urllib3 wraps is classified as the stdlib transport would, before or after the write."""
+    with Urllib3Transport() as transport:
+        classified = _classified(transport, make(), wrote=wrote)
+    assert classified is not None
+    assert classified[:2] == (expected, sent)
+    assert ("while connecting" if not sent else "after connecting") in classified[2]
+
+
+@pytest.mark.parametrize(
+    ("make", "expected", "sent"),
+    [
+        (lambda: u3.NewConnectionError(_connection(), "refused"), ConnectionFailedError, False),
+        (lambda: u3.ConnectTimeoutError("slow"), ConnectTimeoutError, False),
+        (lambda: u3.SSLError(ssl.SSLCertVerificationError(1, "verify")), TLSError, False),
+        (lambda: u3.SSLError(ssl.SSLEOFError(8, "EOF")), ConnectionDroppedError, True),
+        (lambda: u3.ReadTimeoutError(_pool(), "/", "read"), ReadTimeoutError, True),
+    ],
+)
+def test_a_callers_pool_reports_sent_conservatively(
+    make: Callable[[], BaseException], expected: type[TransportError], sent: bool
+) -> None:
+    """With a caller's pool the write is unseen: only sure pre-connect errors count as unsent."""
+    with urllib3.PoolManager() as pool:
+        classified = _classified(Urllib3Transport(pool), make(), wrote=False)
+    assert classified is not None
+    assert classified[:2] == (expected, sent)
+
+
+def test_foreign_and_own_errors_pass_through() -> None:
+    """Our own errors are never wrapped twice; unrelated exceptions are bugs and stay visible."""
+    with Urllib3Transport() as transport:
+        assert _classified(transport, TransportError("ours", _REQUEST), wrote=True) is None
+        assert _classified(transport, KeyError("bug"), wrote=True) is None
+
+
+def test_a_callers_pool_is_cleared_in_a_forked_child(
+    make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """In a child the caller's manager drops the parent's connections before its first use."""
+    with urllib3.PoolManager() as pool:
+        transport = Urllib3Transport(pool)
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+        transport._after_fork_in_child()  # what os.fork() runs in the child
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+    ports = [item.client_port for item in servers.seen(tag)]
+    assert ports[0] != ports[1]  # the inherited connection was not used
+    assert ports[1] == ports[2]  # and the caller's pool works as before
+
+
+def test_own_pool_is_replaced_in_a_forked_child(
+    make_request: RequestFactory, servers: Servers, tag: str
+) -> None:
+    """In a child the transport's own manager is replaced by a fresh one."""
+    with Urllib3Transport() as transport:
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+        inherited = transport._pool
+        transport._after_fork_in_child()
+        assert transport._pool is not inherited
+        assert transport.send(make_request(f"echo/{tag}")).status == 200
+        inherited.clear()  # in a real child, _close_inherited closes the copies
+    ports = [item.client_port for item in servers.seen(tag)]
+    assert ports[0] != ports[1]

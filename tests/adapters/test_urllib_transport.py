@@ -37,7 +37,7 @@ _REQUEST = HttpRequest(method="GET", scheme="http", host="127.0.0.1", port=1, pa
 
 
 def _idle_connections(transport: UrllibTransport) -> list[http.client.HTTPConnection]:
-    return [conn for conns in transport._idle.values() for conn, _ in conns]
+    return [conn for conns in transport._idle.values() for conn in conns]
 
 
 def _wait_until_closed_by_server(conn: http.client.HTTPConnection) -> None:
@@ -66,10 +66,9 @@ def test_idle_close_is_detected_before_reuse(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Rule 1: a pooled connection the server closed is discarded before anything is written."""
-    monkeypatch.setattr(module, "_POLL_AFTER", 0.0)  # as if idle long enough to be polled
     polled: list[bool] = []
 
-    def spy(conn: http.client.HTTPConnection) -> bool:
+    def spy(conn: module._Connection) -> bool:
         polled.append(dropped := module_is_dropped(conn))
         return dropped
 
@@ -85,10 +84,10 @@ def test_idle_close_is_detected_before_reuse(
     assert seen[0].client_port != seen[1].client_port
 
 
-def test_hot_connections_skip_the_poll(
+def test_every_reuse_is_polled(
     make_request: RequestFactory, monkeypatch: pytest.MonkeyPatch, tag: str
 ) -> None:
-    """A connection reused right away is not polled (rule 2 covers an early close)."""
+    """Rule 1 holds for hot connections too: each reuse is polled before writing."""
     polled: list[http.client.HTTPConnection] = []
 
     def spy(conn: http.client.HTTPConnection) -> bool:
@@ -99,43 +98,50 @@ def test_hot_connections_skip_the_poll(
     with UrllibTransport() as transport:
         for _ in range(3):
             transport.send(make_request(f"echo/{tag}"))
-    assert polled == []
+    assert len(polled) == 2  # the first request opened the connection
+    assert polled[0] is polled[1]
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_stale_connection_race_resends_once_on_a_fresh_connection(
+def test_stale_connection_race_raises_and_is_not_resent(
     make_request: RequestFactory,
     servers: Servers,
     tag: str,
     monkeypatch: pytest.MonkeyPatch,
     scheme: Literal["http", "https"],
 ) -> None:
-    """Rule 2: a reused connection found closed only when used is retried once, fresh."""
+    """Rule 2: a reused connection found closed only when written to raises (sent); no resend."""
     monkeypatch.setattr(module, "_is_dropped", lambda _conn: False)  # lose the race on purpose
     with UrllibTransport(ca_certs=servers.cert) as transport:
         transport.send(make_request(f"close-after/{tag}", scheme=scheme))
         (conn,) = _idle_connections(transport)
         _wait_until_closed_by_server(conn)
+        request = make_request(f"echo/{tag}", scheme=scheme)
+        with pytest.raises(ConnectionDroppedError) as excinfo:
+            transport.send(request)
+        assert excinfo.value.request is request
+        assert excinfo.value.sent is True
         assert transport.send(make_request(f"echo/{tag}", scheme=scheme)).status == 200
     seen = servers.seen(tag)
-    assert len(seen) == 2  # the closed connection never delivered the request
+    assert len(seen) == 2  # close-after, then the next call; the failed one never arrived
     assert seen[0].client_port != seen[1].client_port
 
 
-def test_reused_connection_hangup_is_resent_once_then_raised(
+def test_reused_connection_hangup_is_raised_not_resent(
     make_request: RequestFactory, servers: Servers, tag: str
 ) -> None:
-    """Rule 2 and 3: a hang-up with no response byte on a reused connection is resent
-    once on a fresh connection; when that fails too, it raises."""
+    """Rule 2: the server read the request on a reused connection and hung up: raised, sent once."""
     request = make_request(f"hangup/{tag}")
     with UrllibTransport() as transport:
         transport.send(make_request(f"echo/{tag}"))
         with pytest.raises(ConnectionDroppedError) as excinfo:
             transport.send(request)
     assert excinfo.value.request is request
+    assert excinfo.value.sent is True
     hangups = [item for item in servers.seen(tag) if "/hangup/" in item.target]
-    assert len(hangups) == 2  # the reused connection, then exactly one fresh one
-    assert len({item.client_port for item in hangups}) == 2
+    assert len(hangups) == 1
+    echoes = [item for item in servers.seen(tag) if "/echo/" in item.target]
+    assert hangups[0].client_port == echoes[0].client_port  # it was the reused connection
 
 
 def test_timeouts_are_never_resent(
@@ -312,6 +318,51 @@ def test_requests_are_written_exactly_as_http_client_writes_them(
             transport.send(request(port))
 
     assert _written_by(by_transport) == _written_by(by_http_client)
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_one_socket_write_carries_head_and_body(
+    make_request: RequestFactory,
+    servers: Servers,
+    monkeypatch: pytest.MonkeyPatch,
+    tag: str,
+    scheme: Literal["http", "https"],
+) -> None:
+    """One sendall per request carries request line, headers and body, in that order.
+
+    Watched at the socket, not at `HTTPConnection.send`: if http.client changed
+    when or how often it calls `send` (the override appends the body to the
+    first call), this sees a second write or a body out of place.
+    """
+    writes: list[bytes] = []
+    ports = {servers.http.port, servers.https.port}
+    plain_sendall = socket.socket.sendall
+    tls_sendall = ssl.SSLSocket.sendall
+
+    def spy_plain(sock: socket.socket, data: bytes, *args: int) -> None:
+        if sock.getpeername()[1] in ports:  # the client's end only
+            writes.append(bytes(data))
+        plain_sendall(sock, data, *args)
+
+    def spy_tls(sock: ssl.SSLSocket, data: bytes, *args: int) -> None:
+        if sock.getpeername()[1] in ports:
+            writes.append(bytes(data))
+        tls_sendall(sock, data, *args)
+
+    body = b'{"name":"e","channels":["c"],"data":"' + b"x" * 2000 + b'"}'
+    with UrllibTransport(ca_certs=servers.cert) as transport:
+        transport.send(make_request(f"echo/{tag}", scheme=scheme))  # connect outside the watch
+        monkeypatch.setattr(socket.socket, "sendall", spy_plain)
+        monkeypatch.setattr(ssl.SSLSocket, "sendall", spy_tls)
+        request = make_request(f"echo/{tag}", scheme=scheme, body=body)
+        response = transport.send(request)
+    assert response.status == 200
+    (write,) = writes
+    head, separator, rest = write.partition(b"\r\n\r\n")
+    assert head.startswith(f"POST {request.target} HTTP/1.1\r\n".encode())
+    assert f"Content-Length: {len(body)}".encode() in head
+    assert separator
+    assert rest == body  # the body follows the head in the same write, and nothing else
 
 
 @pytest.mark.parametrize(("size", "writes"), [(100, 1), (module._COALESCE_MAX + 1, 2)])

@@ -1,0 +1,3 @@
+"""Fault suite: both transports against small misbehaving 127.0.0.1 servers."""
+
+from __future__ import annotations
