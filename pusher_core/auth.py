@@ -78,6 +78,21 @@ class ChannelAuth:
     channel_data: str | None = None
     shared_secret: str | None = attrs.field(default=None, repr=False)
 
+    @classmethod
+    def _signed(
+        cls, auth: str, channel_data: str | None = None, shared_secret: str | None = None
+    ) -> ChannelAuth:
+        """The authorizer's constructor (h11-style): equal to `ChannelAuth(auth=..., ...)`.
+
+        Builds the value without the keyword call, on the hot path of every authorization.
+        """
+        value = object.__new__(cls)
+        s_auth, s_channel_data, s_shared_secret = _CHANNEL_AUTH_SLOTS
+        s_auth(value, auth)
+        s_channel_data(value, channel_data)
+        s_shared_secret(value, shared_secret)
+        return value
+
     def to_dict(self) -> dict[str, str]:
         """The JSON object pusher-js reads: `auth`, plus the other fields when set."""
         result = {"auth": self.auth}
@@ -92,12 +107,27 @@ class ChannelAuth:
         return _json.dumps(self.to_dict())
 
 
+# Each field's slot setter, in field order: how `_signed` fills a frozen instance once.
+_CHANNEL_AUTH_SLOTS = tuple(
+    ChannelAuth.__dict__[field.name].__set__ for field in attrs.fields(ChannelAuth)
+)
+
+
 @attrs.frozen(kw_only=True)
 class UserAuth:
     """The answer to a user sign-in request: `auth` and the exact signed `user_data`."""
 
     auth: str
     user_data: str
+
+    @classmethod
+    def _signed(cls, auth: str, user_data: str) -> UserAuth:
+        """The authenticator's constructor (h11-style): equal to `UserAuth(auth=..., ...)`."""
+        value = object.__new__(cls)
+        s_auth, s_user_data = _USER_AUTH_SLOTS
+        s_auth(value, auth)
+        s_user_data(value, user_data)
+        return value
 
     def to_dict(self) -> dict[str, str]:
         """The JSON object pusher-js reads: `{"auth": ..., "user_data": ...}`."""
@@ -106,6 +136,9 @@ class UserAuth:
     def to_json(self) -> str:
         """The response body: compact JSON of `to_dict()`."""
         return _json.dumps(self.to_dict())
+
+
+_USER_AUTH_SLOTS = tuple(UserAuth.__dict__[field.name].__set__ for field in attrs.fields(UserAuth))
 
 
 def authorize_channel(
@@ -152,8 +185,8 @@ def authorize_channel(
     if kind is _PRESENCE:
         channel_data = _channel_data(config, user_id, user_info, custom_data)
         argument = "user_info" if custom_data is None else "custom_data"
-        signature = _sign(config, f"{socket}:{name}:{channel_data}", argument)
-        return ChannelAuth(auth=f"{config.key}:{signature}", channel_data=channel_data)
+        signature = config.signer.sign(f"{socket}:{name}:{channel_data}", argument)
+        return ChannelAuth._signed(f"{config.key}:{signature}", channel_data)  # noqa: SLF001
     if custom_data or user_id is not None or user_info is not None:
         warnings.warn(
             f"custom_data, user_id and user_info are only used by presence channels; ignored "
@@ -164,8 +197,9 @@ def authorize_channel(
     auth = f"{config.key}:{config.signer.sign(f'{socket}:{name}')}"
     if kind is _ENCRYPTED:
         key = _channel_key(name, config.encryption_master_key)
-        return ChannelAuth(auth=auth, shared_secret=base64.b64encode(key).decode("ascii"))
-    return ChannelAuth(auth=auth)
+        shared = base64.b64encode(key).decode("ascii")
+        return ChannelAuth._signed(auth, None, shared)  # noqa: SLF001
+    return ChannelAuth._signed(auth)  # noqa: SLF001
 
 
 def _refuse(name: str, kind: ChannelKind) -> NoReturn:
@@ -198,6 +232,9 @@ def _outside_caller() -> int:
 
 def _check_user_id(user_id: object, config: AppConfig, argument: str) -> None:
     """A presence user id: a valid id string, or an int whose digits are one."""
+    if type(user_id) is str:
+        validate_user_id(user_id, config.limits, argument)
+        return
     if isinstance(user_id, bool) or not isinstance(user_id, (str, int)):
         raise InvalidArgumentTypeError(
             argument, f"must be a str or an int, got {type(user_id).__name__}"
@@ -242,15 +279,6 @@ def _channel_data(
     return _json.dumps_user(payload, config.json_encoder, "user_info")
 
 
-def _sign(config: AppConfig, message: str, argument: str) -> str:
-    try:
-        return config.signer.sign(message)
-    except UnicodeEncodeError:
-        raise InvalidArgumentError(
-            argument, "contains a lone surrogate, which cannot be sent as UTF-8; fix the text"
-        ) from None
-
-
 def authenticate_user(
     config: AppConfig, *, socket_id: str, user_data: Mapping[str, Any] | None
 ) -> UserAuth:
@@ -286,8 +314,8 @@ def authenticate_user(
     if "watchlist" in user_data:
         _check_watchlist(user_data["watchlist"], config)
     encoded = _json.dumps_user(user_data, config.json_encoder, "user_data")
-    signature = _sign(config, f"{socket}::user::{encoded}", "user_data")
-    return UserAuth(auth=f"{config.key}:{signature}", user_data=encoded)
+    signature = config.signer.sign(f"{socket}::user::{encoded}", "user_data")
+    return UserAuth._signed(f"{config.key}:{signature}", encoded)  # noqa: SLF001
 
 
 def _user_data_mapping(user_data: object) -> dict[str, Any]:

@@ -72,15 +72,21 @@ class Signer:
     def __repr__(self) -> str:
         return "<Signer (HMAC-SHA256, secret hidden)>"
 
-    def sign(self, message: str) -> str:
+    def sign(self, message: str, argument: str = "message") -> str:
         """Hex HMAC-SHA256 of `message` as UTF-8.
 
         Raises:
-            UnicodeEncodeError: `message` holds a lone surrogate (callers name
-                the argument it came from).
+            InvalidArgumentError: `message` holds a lone surrogate; the error names
+                `argument`, where the text came from.
         """
+        try:
+            data = message.encode()
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(
+                argument, "contains a lone surrogate, which cannot be sent as UTF-8; fix the text"
+            ) from None
         mac = self._keyed.copy()
-        mac.update(message.encode("utf-8"))
+        mac.update(data)
         return mac.hexdigest()
 
     def sign_bytes(self, data: bytes) -> str:
@@ -237,7 +243,7 @@ def sign_request(
     # them gives `string_to_sign`'s query, whose raw text is reused for the wire.
     pairs.sort()
     text = _query_text(pairs)
-    signature = config.signer.sign(_signed_text(method, path, text))
+    signature = config.signer.sign(_signed_text(method, path, text), "path")
     query = (*pairs, ("auth_signature", signature))
     # The wire query is the signed text itself when nothing in it needs escaping:
     # timestamp, version, digests and names are unreserved by construction, so only
@@ -304,6 +310,27 @@ class RejectedRequest:
 RequestVerdict = ValidRequest | RejectedRequest
 
 
+def _content_rejected(
+    method: str, path: str, params: dict[str, str], body: bytes, secret: str, signature: str
+) -> RequestRejectReason | None:
+    """Why the body or the signature does not match, or None when both do."""
+    md5 = params.get("body_md5")
+    if body and md5 is None:
+        return RequestRejectReason.BODY_MD5_MISSING
+    if md5 is not None and not hmac.compare_digest(
+        md5.encode("utf-8", "surrogatepass"),
+        hashlib.md5(body, usedforsecurity=False).hexdigest().encode(),
+    ):
+        return RequestRejectReason.BODY_MD5_MISMATCH
+    try:
+        expected = Signer(secret).sign(string_to_sign(method, path, params.items()))
+    except InvalidArgumentError:  # a lone surrogate: nothing anyone signed
+        return RequestRejectReason.BAD_SIGNATURE
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass")):
+        return RequestRejectReason.BAD_SIGNATURE
+    return None
+
+
 def verify_request(
     *,
     method: str,
@@ -350,15 +377,7 @@ def verify_request(
         return RejectedRequest(reason=RequestRejectReason.BAD_TIMESTAMP)
     if abs(now - int(stamp)) > skew_seconds:
         return RejectedRequest(reason=RequestRejectReason.STALE)
-    md5 = params.get("body_md5")
-    if body and md5 is None:
-        return RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISSING)
-    if md5 is not None and not hmac.compare_digest(
-        md5.encode("utf-8", "surrogatepass"),
-        hashlib.md5(body, usedforsecurity=False).hexdigest().encode(),
-    ):
-        return RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISMATCH)
-    expected = Signer(secret).sign(string_to_sign(method, path, params.items()))
-    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass")):
-        return RejectedRequest(reason=RequestRejectReason.BAD_SIGNATURE)
+    reason = _content_rejected(method, path, params, body, secret, signature)
+    if reason is not None:
+        return RejectedRequest(reason=reason)
     return ValidRequest(key=key, timestamp=int(stamp))
