@@ -38,8 +38,7 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -48,10 +47,7 @@ from pusher_core.errors import (
     InvalidArgumentTypeError,
     ReplayMismatchError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse, Transport, encode_query
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from pusher_core.transport import Closeable, HttpRequest, HttpResponse, Transport, encode_query
 
 __all__ = [
     "VOLATILE_PARAMS",
@@ -259,7 +255,7 @@ class Cassette:
 # --- recording ----------------------------------------------------------------------------
 
 
-class RecordingTransport:
+class RecordingTransport(Closeable):
     """Pass requests to `inner` and record every response received.
 
     Requests that raise (a `TransportError`: no response) are not recorded.
@@ -295,17 +291,6 @@ class RecordingTransport:
         if close is not None:
             close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 # --- replay ---------------------------------------------------------------------------------
 
@@ -330,7 +315,7 @@ def _text(body: bytes) -> str:
     return body[:_DIFF_LIMIT].decode("utf-8", "replace")
 
 
-class ReplayTransport:
+class ReplayTransport(Closeable):
     """Serve recorded responses offline.
 
     Args:
@@ -393,17 +378,6 @@ class ReplayTransport:
 
     def close(self) -> None:
         """Nothing to release (no connection); here so every transport can be closed."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- the mismatch message -------------------------------------------------------------
 

@@ -55,7 +55,6 @@ import os
 import socket
 import ssl
 import weakref
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from pusher_core.adapters import _fork
@@ -89,11 +88,10 @@ from pusher_core.errors import (
     TLSError,
     TransportError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse
+from pusher_core.transport import Closeable, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     import urllib3
-    from typing_extensions import Self
 
     from pusher_core.adapters._limits import Budget
 
@@ -235,7 +233,7 @@ def _new_manager(
     return manager
 
 
-class Urllib3Transport:
+class Urllib3Transport(Closeable):
     """Send `HttpRequest`s through one shared `urllib3.PoolManager`.
 
     Args:
@@ -534,14 +532,3 @@ class Urllib3Transport:
         self._pools.clear()
         if self._new_pool is not None:
             self._pool.clear()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

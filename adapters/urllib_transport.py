@@ -50,7 +50,6 @@ import socket
 import ssl
 import threading
 import weakref
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -76,11 +75,9 @@ from pusher_core.errors import (
     TLSError,
     TransportError,
 )
-from pusher_core.transport import HttpRequest, HttpResponse
+from pusher_core.transport import Closeable, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
-
     from pusher_core.adapters._limits import Budget
 
 __all__ = ["UrllibTransport", "make_ssl_context"]
@@ -372,7 +369,7 @@ class _TLSConnection(_Connection, http.client.HTTPSConnection):
     """`_Connection` over TLS (http.client's handshake, on the budgeted socket)."""
 
 
-class UrllibTransport:
+class UrllibTransport(Closeable):
     """Send `HttpRequest`s over pooled `http.client` keep-alive connections.
 
     Args:
@@ -553,17 +550,6 @@ class UrllibTransport:
             self._idle.clear()
         for conn in idle:
             self._drop(conn)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- the pool -------------------------------------------------------------------
 

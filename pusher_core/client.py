@@ -28,6 +28,7 @@ from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
+from pusher_core.transport import Closeable
 
 if TYPE_CHECKING:
     import json
@@ -144,7 +145,7 @@ def _check_timeout(timeout: object) -> float:
     return float(timeout)
 
 
-class TypedPusher:
+class TypedPusher(Closeable):
     """The facade's calls, returning typed results (`TriggerResult`, `ChannelsList`, ...).
 
     Reach it as `Pusher(...).typed`; it shares the config, transport, clock and
@@ -176,6 +177,12 @@ class TypedPusher:
                     self._transport = _default_transport(self._timeout)
                 transport = self._transport
         return transport
+
+    def close(self) -> None:
+        """Close the transport's pooled connections; the client stays usable."""
+        close = getattr(self._transport, "close", None)
+        if close is not None:
+            close()
 
     def _now(self) -> int:
         return int(self._clock())
@@ -330,7 +337,7 @@ class TypedPusher:
         return self._clock() * 1000
 
 
-class Pusher:
+class Pusher(Closeable):
     """Drop-in replacement for `pusher.Pusher`: same constructor, methods and return shapes.
 
     Args (the reference's, in its order): app_id, key, secret, ssl, host,
@@ -500,6 +507,10 @@ class Pusher:
     def transport(self) -> Transport:
         """The transport requests go through."""
         return self.typed.transport
+
+    def close(self) -> None:
+        """Close the transport's pooled connections; the client stays usable."""
+        self.typed.close()
 
     # --- publishing --------------------------------------------------------------
 

@@ -58,11 +58,8 @@ class PusherError(Exception):
 # --- local: the caller must change something ---------------------------------
 
 
-class InvalidArgumentError(PusherError, ValueError):
-    """An argument has the right type but a value the protocol does not allow.
-
-    `argument` names the offending parameter so the message can be acted on.
-    """
+class _ArgumentError(PusherError):
+    """An argument the caller must change; `argument` names it so the message can be acted on."""
 
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(argument, message)
@@ -73,16 +70,12 @@ class InvalidArgumentError(PusherError, ValueError):
         return f"{self.argument}: {self.message}"
 
 
-class InvalidArgumentTypeError(PusherError, TypeError):
+class InvalidArgumentError(_ArgumentError, ValueError):
+    """An argument has the right type but a value the protocol does not allow."""
+
+
+class InvalidArgumentTypeError(_ArgumentError, TypeError):
     """An argument has a type pusher-core cannot use."""
-
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(argument, message)
-        self.argument = argument
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.argument}: {self.message}"
 
 
 class PayloadTooLargeError(InvalidArgumentError):

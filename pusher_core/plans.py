@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
 
@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 Decoder = type[json.JSONDecoder] | None
 Parser = Callable[[HttpResponse, Decoder], T]
 
@@ -65,6 +66,25 @@ class CallPlan(Generic[T]):
         return self.parser(response, self.decoder)
 
 
+def _planner(
+    operation: str,
+    build: Callable[Concatenate[AppConfig, P], HttpRequest],
+    parser: Parser[T],
+) -> Callable[Concatenate[AppConfig, P], CallPlan[T]]:
+    """The plan function of one operation: `build`'s arguments in, a `CallPlan` out.
+
+    The plan takes exactly what the request builder takes, so an operation's
+    arguments are declared once, on its builder.
+    """
+
+    def plan(config: AppConfig, /, *args: P.args, **kwargs: P.kwargs) -> CallPlan[T]:
+        return _plan(config, operation, build(config, *args, **kwargs), parser)
+
+    plan.__name__ = plan.__qualname__ = f"{build.__name__.removesuffix('_request')}_plan"
+    plan.__doc__ = f"`{build.__name__}`, read with `{parser.__name__}`.\n\n{build.__doc__}"
+    return plan
+
+
 def _plan(
     config: AppConfig, operation: str, request: HttpRequest, parser: Parser[T]
 ) -> CallPlan[T]:
@@ -78,41 +98,17 @@ def _json_object(response: HttpResponse, decoder: Decoder) -> dict[str, Any]:
     return responses.parse_json(response, decoder, strict=False)
 
 
-def trigger_plan(
-    config: AppConfig,
-    *,
-    channels: str | Sequence[str],
-    event_name: str,
-    data: object,
-    timestamp: int,
-    socket_id: str | None = None,
-    info: str | Sequence[str] | None = None,
-    nonce: bytes | None = None,
-) -> CallPlan[responses.TriggerResult]:
-    """Publish one event (`events.trigger_request`), read as a `TriggerResult`."""
-    request = _events.trigger_request(
-        config,
-        channels=channels,
-        event_name=event_name,
-        data=data,
-        timestamp=timestamp,
-        socket_id=socket_id,
-        info=info,
-        nonce=nonce,
-    )
-    return _plan(config, "trigger", request, responses.parse_trigger)
-
-
-def trigger_batch_plan(
-    config: AppConfig,
-    *,
-    events: Sequence[Mapping[str, Any] | _events.BatchEvent],
-    timestamp: int,
-    nonce: bytes | None = None,
-) -> CallPlan[responses.BatchResult]:
-    """Publish up to the batch limit of events in one request, read as a `BatchResult`."""
-    request = _events.trigger_batch_request(config, events=events, timestamp=timestamp, nonce=nonce)
-    return _plan(config, "trigger_batch", request, responses.parse_batch)
+trigger_plan = _planner("trigger", _events.trigger_request, responses.parse_trigger)
+trigger_batch_plan = _planner("trigger_batch", _events.trigger_batch_request, responses.parse_batch)
+send_to_user_plan = _planner("send_to_user", _events.send_to_user_request, responses.parse_trigger)
+channels_plan = _planner("channels_info", queries.channels_request, responses.parse_channels)
+channel_plan = _planner("channel_info", queries.channel_request, responses.parse_channel)
+users_plan = _planner("users_info", queries.users_request, responses.parse_users)
+terminate_connections_plan = _planner(
+    "terminate_user_connections", queries.terminate_connections_request, _json_object
+)
+get_plan = _planner("get", queries.get_request, responses.parse_json)
+post_plan = _planner("post", queries.post_request, _json_object)
 
 
 def trigger_bulk_plans(
@@ -127,72 +123,3 @@ def trigger_bulk_plans(
         config, events=events, timestamp=timestamp, nonce=nonce
     )
     return tuple(_plan(config, "trigger_batch", r, responses.parse_batch) for r in requests)
-
-
-def send_to_user_plan(
-    config: AppConfig, *, user_id: str, event_name: str, data: object, timestamp: int
-) -> CallPlan[responses.TriggerResult]:
-    """Publish to every connection of a signed-in user, read as a `TriggerResult`."""
-    request = _events.send_to_user_request(
-        config, user_id=user_id, event_name=event_name, data=data, timestamp=timestamp
-    )
-    return _plan(config, "send_to_user", request, responses.parse_trigger)
-
-
-def channels_plan(
-    config: AppConfig,
-    *,
-    timestamp: int,
-    prefix_filter: str | None = None,
-    attributes: str | Sequence[str] = (),
-) -> CallPlan[responses.ChannelsList]:
-    """The occupied channels, read as a `ChannelsList`."""
-    request = queries.channels_request(
-        config, timestamp=timestamp, prefix_filter=prefix_filter, attributes=attributes
-    )
-    return _plan(config, "channels_info", request, responses.parse_channels)
-
-
-def channel_plan(
-    config: AppConfig, *, channel: str, timestamp: int, attributes: str | Sequence[str] = ()
-) -> CallPlan[responses.ChannelInfo]:
-    """One channel's state, read as a `ChannelInfo`."""
-    request = queries.channel_request(
-        config, channel=channel, timestamp=timestamp, attributes=attributes
-    )
-    return _plan(config, "channel_info", request, responses.parse_channel)
-
-
-def users_plan(config: AppConfig, *, channel: str, timestamp: int) -> CallPlan[responses.Users]:
-    """The members of a presence channel, read as `Users`."""
-    request = queries.users_request(config, channel=channel, timestamp=timestamp)
-    return _plan(config, "users_info", request, responses.parse_users)
-
-
-def terminate_connections_plan(
-    config: AppConfig, *, user_id: str, timestamp: int
-) -> CallPlan[dict[str, Any]]:
-    """Close every connection on which `user_id` signed in; the answer's JSON object."""
-    request = queries.terminate_connections_request(config, user_id=user_id, timestamp=timestamp)
-    return _plan(config, "terminate_user_connections", request, _json_object)
-
-
-def get_plan(
-    config: AppConfig, *, path: str, timestamp: int, params: Mapping[str, object] | None = None
-) -> CallPlan[dict[str, Any]]:
-    """A signed GET of any path under `/apps/{id}`; the answer must be a JSON object."""
-    request = queries.get_request(config, path=path, timestamp=timestamp, params=params)
-    return _plan(config, "get", request, responses.parse_json)
-
-
-def post_plan(
-    config: AppConfig,
-    *,
-    path: str,
-    body: object,
-    timestamp: int,
-    params: Mapping[str, object] | None = None,
-) -> CallPlan[dict[str, Any]]:
-    """A signed POST of any path under `/apps/{id}`; the answer's JSON object, if any."""
-    request = queries.post_request(config, path=path, body=body, timestamp=timestamp, params=params)
-    return _plan(config, "post", request, _json_object)

@@ -11,14 +11,19 @@ Rules:
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import quote
 
 import attrs
 
 from pusher_core.errors import InvalidArgumentTypeError
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = [
+    "Closeable",
     "HttpRequest",
     "HttpResponse",
     "Transport",
@@ -193,3 +198,25 @@ class Transport(Protocol):
                 None for no limit beyond the transport's own timeouts.
         """
         ...
+
+
+class Closeable:
+    """`with` support for whatever owns a pool: leaving the block calls `close()`.
+
+    Transports and clients derive from it and define `close()`; they stay usable
+    after it (a later request opens new connections).
+    """
+
+    def close(self) -> None:
+        """Release what is held (pooled connections); nothing by default."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -312,3 +312,31 @@ def test_pusher_default_nonce_source_draws_24_fresh_bytes_per_trigger() -> None:
     nonces = [json.loads(json.loads(r.body)["data"])["nonce"] for r in transport.sent]
     assert len({*nonces}) == 2
     assert all(len(base64.b64decode(n)) == 24 for n in nonces)
+
+
+def test_clients_close_their_transport_and_work_as_context_managers() -> None:
+    """`close()` and `with` release the transport's pool; the client stays usable."""
+    from pusher_core.client import TypedPusher
+    from pusher_core.config import AppConfig
+    from pusher_core.transport import HttpResponse
+
+    class Counting:
+        closed = 0
+
+        def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
+            del request, deadline  # every call gets the same answer
+            return HttpResponse(status=200, body=b"{}")
+
+        def close(self) -> None:
+            self.closed += 1
+
+    transport = Counting()
+    config = AppConfig(app_id="1", key="k", secret="s")
+    with Pusher.from_config(config, transport=transport, clock=lambda: 1.0) as client:
+        assert client.trigger("c", "e", "x") == {}
+    assert transport.closed == 1
+    assert client.trigger("c", "e", "x") == {}  # still usable
+    with TypedPusher(config, transport, lambda: 1.0, lambda n: b"n" * n) as typed:
+        typed.close()
+    assert transport.closed == 3
+    Pusher.from_config(config, clock=lambda: 1.0).close()  # no transport built yet: nothing to do
