@@ -14,12 +14,14 @@ Rules:
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from random import random as _random
 from typing import TYPE_CHECKING, Any
 
 from pusher_core.config import AppConfig, Limits
@@ -27,7 +29,9 @@ from pusher_core.errors import (
     ConfigurationError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
+    TransportError,
 )
+from pusher_core.retry import RetryPolicy, Stop, with_idempotency_key
 from pusher_core.transport import Closeable
 
 if TYPE_CHECKING:
@@ -159,13 +163,46 @@ class TypedPusher(Closeable):
         clock: Clock,
         nonce_source: NonceSource,
         timeout: float = 5,
+        *,
+        retry: RetryPolicy | None = None,
+        total_timeout: float | None = None,
+        idempotency_keys: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Clock = time.monotonic,
+        random: Callable[[], float] = _random,
     ) -> None:
         self.config = config
         self._transport = transport
         self._timeout = _check_timeout(timeout)
+        self._total = 2 * self._timeout if total_timeout is None else _check_timeout(total_timeout)
+        self._retry = RetryPolicy() if retry is None else retry
+        self._idempotency_keys = idempotency_keys
         self._lock = threading.Lock()
         self._clock = clock
         self._nonce_source = nonce_source
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._random = random
+
+    @property
+    def timeout(self) -> float:
+        """Seconds for connecting and for each read, for the default transport."""
+        return self._timeout
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, idempotency_keys: bool | None = None
+    ) -> TypedPusher:
+        """A copy of this client with another retry policy or key setting, for a few calls.
+
+        The copy shares the config, transport and effects: e.g.
+        `pusher.typed.with_options(retry=RetryPolicy(allow_duplicate_posts=True)).trigger(...)`.
+        """
+        other = copy.copy(self)  # same class: its private state is its own to set
+        if retry is not None:
+            other._retry = retry  # noqa: SLF001
+        if idempotency_keys is not None:
+            other._idempotency_keys = idempotency_keys  # noqa: SLF001
+        return other
 
     @property
     def transport(self) -> Transport:
@@ -190,16 +227,44 @@ class TypedPusher(Closeable):
     def _nonce(self) -> bytes:
         return self._nonce_source(_NONCE_BYTES)
 
-    def send(self, request: HttpRequest) -> HttpResponse:
-        """Send any request value through this client's transport."""
+    def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
+        """Send any request value once through this client's transport."""
         transport = self._transport
         if transport is None:
             transport = self.transport
-        return transport.send(request)
+        return transport.send(request, deadline=deadline)
 
     def run(self, plan: CallPlan[T]) -> T:
-        """Execute one call plan: send its request, read the answer."""
-        return plan.parse(self.send(plan.request))
+        """Execute one call plan: send, let the retry policy judge, read the answer.
+
+        The whole call (every attempt and every wait) ends by one deadline,
+        `total_timeout` from now. A POST carries a fresh `X-Idempotency-Key` when
+        the client sends keys; retries resend the same request, key included.
+        """
+        request = plan.request
+        if self._idempotency_keys and request.method == "POST":
+            request = with_idempotency_key(request, self._nonce_source(16).hex())
+        deadline = self._monotonic() + self._total
+        attempt = 1
+        while True:
+            outcome: HttpResponse | TransportError
+            try:
+                outcome = self.send(request, deadline=deadline)
+            except TransportError as error:
+                outcome = error
+            decision = self._retry.decide(
+                attempt=attempt,
+                request=request,
+                outcome=outcome,
+                rand=self._random(),
+                seconds_left=deadline - self._monotonic(),
+            )
+            if isinstance(decision, Stop):
+                if isinstance(outcome, TransportError):
+                    raise outcome
+                return plan.parse(outcome)
+            self._sleep(decision.delay)
+            attempt += 1
 
     def trigger(
         self,
@@ -346,8 +411,15 @@ class Pusher(Closeable):
     json_encoder, json_decoder.
 
     Keyword-only extras:
-        transport: anything with `send(HttpRequest) -> HttpResponse`
+        transport: anything with `send(HttpRequest, *, deadline=None) -> HttpResponse`
             (default: `pusher_core.adapters.urllib3_transport.Urllib3Transport`).
+        retry: the `RetryPolicy` calls run under (default `RetryPolicy()`: safe
+            retries only; `RetryPolicy.none()` sends each request once).
+        total_timeout: seconds one call may take, every attempt and wait included
+            (default twice `timeout`).
+        idempotency_keys: send a fresh `X-Idempotency-Key` with every POST, so the
+            policy may resend POSTs (only servers that deduplicate on it, such as
+            sockudo, make that safe).
         clock: returns Unix seconds (default `time.time`).
         nonce_source: returns n random bytes (default: `secrets.token_bytes`,
             drawn 4 KiB at a time).
@@ -374,6 +446,9 @@ class Pusher(Closeable):
         clock: Clock = time.time,
         nonce_source: NonceSource = _default_nonce_source,
         limits: Limits | None = None,
+        retry: RetryPolicy | None = None,
+        total_timeout: float | None = None,
+        idempotency_keys: bool = False,
     ) -> None:
         if backend is not None:
             raise ConfigurationError(
@@ -393,19 +468,24 @@ class Pusher(Closeable):
             json_decoder,
             limits=limits,
         )
-        self._init(config, transport, clock, nonce_source, timeout)
+        self._init(
+            config,
+            TypedPusher(
+                config,
+                transport,
+                clock,
+                nonce_source,
+                timeout,
+                retry=retry,
+                total_timeout=total_timeout,
+                idempotency_keys=idempotency_keys,
+            ),
+        )
 
-    def _init(
-        self,
-        config: AppConfig,
-        transport: Transport | None,
-        clock: Clock,
-        nonce_source: NonceSource,
-        timeout: float,
-    ) -> None:
+    def _init(self, config: AppConfig, typed: TypedPusher) -> None:
         self.config = config
-        self.timeout = timeout
-        self.typed = TypedPusher(config, transport, clock, nonce_source, timeout)
+        self.timeout = typed.timeout
+        self.typed = typed
 
     @classmethod
     def from_config(
@@ -416,10 +496,28 @@ class Pusher(Closeable):
         clock: Clock = time.time,
         nonce_source: NonceSource = _default_nonce_source,
         timeout: float = 5,
+        retry: RetryPolicy | None = None,
+        total_timeout: float | None = None,
+        idempotency_keys: bool = False,
     ) -> Pusher:
-        """The fully injected constructor: a ready `AppConfig` plus the three effects."""
+        """The fully injected constructor: a ready `AppConfig` plus the effects and options."""
+        typed = TypedPusher(
+            config,
+            transport,
+            clock,
+            nonce_source,
+            timeout,
+            retry=retry,
+            total_timeout=total_timeout,
+            idempotency_keys=idempotency_keys,
+        )
+        return cls.from_typed(typed)
+
+    @classmethod
+    def from_typed(cls, typed: TypedPusher) -> Pusher:
+        """The drop-in over an existing typed client (sharing its transport and options)."""
         client = cls.__new__(cls)
-        client._init(config, transport, clock, nonce_source, timeout)  # noqa: SLF001
+        client._init(typed.config, typed)  # noqa: SLF001
         return client
 
     @classmethod
@@ -433,13 +531,23 @@ class Pusher(Closeable):
         timeout: float = 5,
         encryption_master_key_base64: str | bytes | None = None,
         limits: Limits | None = None,
+        retry: RetryPolicy | None = None,
+        total_timeout: float | None = None,
+        idempotency_keys: bool = False,
     ) -> Pusher:
         """Configure from `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID`."""
         config = AppConfig.from_url(
             url, encryption_master_key_base64=encryption_master_key_base64, limits=limits
         )
         return cls.from_config(
-            config, transport=transport, clock=clock, nonce_source=nonce_source, timeout=timeout
+            config,
+            transport=transport,
+            clock=clock,
+            nonce_source=nonce_source,
+            timeout=timeout,
+            retry=retry,
+            total_timeout=total_timeout,
+            idempotency_keys=idempotency_keys,
         )
 
     @classmethod
@@ -452,6 +560,9 @@ class Pusher(Closeable):
         nonce_source: NonceSource = _default_nonce_source,
         timeout: float = 5,
         limits: Limits | None = None,
+        retry: RetryPolicy | None = None,
+        total_timeout: float | None = None,
+        idempotency_keys: bool = False,
     ) -> Pusher:
         """Configure from `PUSHER_URL` or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`.
 
@@ -465,7 +576,14 @@ class Pusher(Closeable):
             environ = {"PUSHER_URL": url}
         config = AppConfig.from_env(os.environ if environ is None else environ, limits=limits)
         return cls.from_config(
-            config, transport=transport, clock=clock, nonce_source=nonce_source, timeout=timeout
+            config,
+            transport=transport,
+            clock=clock,
+            nonce_source=nonce_source,
+            timeout=timeout,
+            retry=retry,
+            total_timeout=total_timeout,
+            idempotency_keys=idempotency_keys,
         )
 
     def __repr__(self) -> str:
