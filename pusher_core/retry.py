@@ -109,6 +109,9 @@ class Stop:
     reason: StopReason
 
 
+# One value per reason: a stop carries nothing else, so every call can share it.
+_STOPS = {reason: Stop(reason=reason) for reason in StopReason}
+
 Decision: TypeAlias = Retry | Stop
 
 
@@ -195,19 +198,19 @@ class RetryPolicy:
         _check_decide(attempt, request, rand, seconds_left)
         final = _final_reason(outcome, request, opted_in=self.allow_duplicate_posts)
         if final is not None:
-            return Stop(reason=final)
+            return _STOPS[final]
         if attempt >= self.max_attempts:
-            return Stop(reason=StopReason.ATTEMPTS_EXHAUSTED)
+            return _STOPS[StopReason.ATTEMPTS_EXHAUSTED]
         # The same parse of Retry-After (seconds) that fills `ApiError.retry_after`.
         asked = retry_after(outcome) if isinstance(outcome, HttpResponse) else None
         if asked is None:
             delay = rand * min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
         elif asked > self.max_retry_after:
-            return Stop(reason=StopReason.RETRY_AFTER_TOO_LONG)
+            return _STOPS[StopReason.RETRY_AFTER_TOO_LONG]
         else:
             delay = asked
         if seconds_left is not None and delay >= seconds_left:
-            return Stop(reason=StopReason.DEADLINE)
+            return _STOPS[StopReason.DEADLINE]
         return Retry(delay=delay)
 
 
