@@ -56,6 +56,12 @@ def odd_key_configs(draw: st.DrawFn) -> AppConfig:
 
 configs = st.one_of(app_configs(), odd_key_configs())
 
+# The plain construction passes no nonce, so an encrypted channel would be refused
+# before any bytes exist; sealing is the encryption properties' business. Hypothesis
+# also draws string literals from the code under test, so "private-encrypted-" itself
+# comes up often enough to fail a randomized run.
+plain_channel_names = channel_names.filter(lambda c: not c.startswith("private-encrypted-"))
+
 data_values = st.one_of(
     json_values,
     st.text(max_size=40),
@@ -90,7 +96,7 @@ def _same(fast: HttpRequest, plain: HttpRequest) -> None:
 
 @given(
     config=configs,
-    channels=st.lists(channel_names, min_size=1, max_size=3),
+    channels=st.lists(plain_channel_names, min_size=1, max_size=3),
     name=event_names,
     data=data_values,
     socket_id=st.one_of(st.none(), socket_ids),
@@ -128,7 +134,7 @@ def test_trigger_body_and_signature_match_the_plain_construction(
 
 
 batch_events = st.fixed_dictionaries(
-    {"channel": channel_names, "name": event_names, "data": data_values},
+    {"channel": plain_channel_names, "name": event_names, "data": data_values},
     optional={"socket_id": socket_ids, "info": st.sampled_from(["user_count", ""])},
 )
 
