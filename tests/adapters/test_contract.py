@@ -8,7 +8,8 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -143,27 +144,22 @@ def test_transports_satisfy_the_port(transport_cls: TransportClass) -> None:
 # --- connections -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
 def test_keep_alive_reuses_one_connection(
-    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    scheme: Literal["http", "https"],
 ) -> None:
-    """Three sequential requests share one TCP connection (same client port)."""
-    with transport_cls() as transport:
+    """Three sequential requests share one TCP connection (same client port), HTTPS too."""
+    ca_certs = servers.cert if scheme == "https" else None  # None: the default trust store
+    with transport_cls(ca_certs=ca_certs) as transport:
         for _ in range(3):
-            assert transport.send(make_request(f"echo/{tag}")).status == 200
+            assert transport.send(make_request(f"echo/{tag}", scheme=scheme)).status == 200
     ports = {item.client_port for item in servers.seen(tag)}
     assert len(servers.seen(tag)) == 3
     assert len(ports) == 1
-
-
-def test_keep_alive_over_tls(
-    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
-) -> None:
-    """HTTPS connections are kept alive too."""
-    with transport_cls(ca_certs=servers.cert) as transport:
-        for _ in range(3):
-            request = make_request(f"echo/{tag}", scheme="https")
-            assert transport.send(request).status == 200
-    assert len({item.client_port for item in servers.seen(tag)}) == 1
 
 
 def test_one_transport_is_safe_across_threads(
@@ -242,60 +238,62 @@ def test_close_keeps_the_transport_usable(
 # --- no answer ------------------------------------------------------------------------------
 
 
-def test_read_timeout(
-    transport_cls: TransportClass, make_request: RequestFactory, tag: str
+@pytest.mark.parametrize(
+    ("route", "port_fixture", "options", "expected", "within"),
+    [
+        # The server accepts the request but answers only after read_timeout.
+        pytest.param("slow", None, {"read_timeout": 0.2}, ReadTimeoutError, 1.5, id="read-timeout"),
+        # Nothing listens: refused at once, and not retried.
+        pytest.param("echo", "refused_port", {}, ConnectionFailedError, 1.0, id="refused"),
+        # A listener that never completes the handshake.
+        pytest.param(
+            "echo",
+            "unresponsive_port",
+            {"connect_timeout": 0.2, "read_timeout": 5},
+            ConnectTimeoutError,
+            1.5,
+            id="connect-timeout",
+        ),
+    ],
+)
+def test_no_answer_raises_a_typed_error_in_time(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    tag: str,
+    request: pytest.FixtureRequest,
+    route: str,
+    port_fixture: str | None,
+    options: dict[str, Any],
+    expected: type[TransportError],
+    within: float,
 ) -> None:
-    """No answer within read_timeout raises ReadTimeoutError carrying the request."""
-    request = make_request(f"slow/{tag}")
-    with transport_cls(read_timeout=0.2) as transport:
+    """No answer raises its own TransportError, carrying the request, within the timeout."""
+    port = None if port_fixture is None else int(request.getfixturevalue(port_fixture))
+    http_request = make_request(f"{route}/{tag}", port=port)
+    with transport_cls(**options) as transport:
         started = time.monotonic()
-        with pytest.raises(ReadTimeoutError) as excinfo:
-            transport.send(request)
-    assert time.monotonic() - started < 1.5
-    _check_error(excinfo, request, ReadTimeoutError)
+        with pytest.raises(expected) as excinfo:
+            transport.send(http_request)
+    assert time.monotonic() - started < within
+    _check_error(excinfo, http_request, expected)
 
 
-def test_connection_refused(
-    transport_cls: TransportClass, make_request: RequestFactory, refused_port: int
+@pytest.mark.parametrize(
+    "route",
+    [
+        "drop",  # the response is cut short
+        "hangup",  # the server read the request and closed without answering
+    ],
+)
+def test_a_connection_closed_mid_exchange_is_raised_not_resent(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    tag: str,
+    route: str,
 ) -> None:
-    """Nothing listening raises ConnectionFailedError at once (no retries)."""
-    request = make_request("echo", port=refused_port)
-    with transport_cls() as transport:
-        started = time.monotonic()
-        with pytest.raises(ConnectionFailedError) as excinfo:
-            transport.send(request)
-    assert time.monotonic() - started < 1.0
-    _check_error(excinfo, request, ConnectionFailedError)
-
-
-def test_connect_timeout(
-    transport_cls: TransportClass, make_request: RequestFactory, unresponsive_port: int
-) -> None:
-    """A listener that never completes the handshake raises ConnectTimeoutError."""
-    request = make_request("echo", port=unresponsive_port)
-    with transport_cls(connect_timeout=0.2, read_timeout=5) as transport:
-        started = time.monotonic()
-        with pytest.raises(ConnectTimeoutError) as excinfo:
-            transport.send(request)
-    assert time.monotonic() - started < 1.5
-    _check_error(excinfo, request, ConnectTimeoutError)
-
-
-def test_connection_dropped_mid_response(
-    transport_cls: TransportClass, make_request: RequestFactory, tag: str
-) -> None:
-    """A response cut short raises ConnectionDroppedError."""
-    request = make_request(f"drop/{tag}")
-    with transport_cls() as transport, pytest.raises(ConnectionDroppedError) as excinfo:
-        transport.send(request)
-    _check_error(excinfo, request, ConnectionDroppedError)
-
-
-def test_hangup_on_a_fresh_connection_is_not_resent(
-    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
-) -> None:
-    """The server read the request and closed: raised, and the request was sent once."""
-    request = make_request(f"hangup/{tag}")
+    """A connection closed before the full answer raises ConnectionDroppedError; sent once."""
+    request = make_request(f"{route}/{tag}")
     with transport_cls() as transport, pytest.raises(ConnectionDroppedError) as excinfo:
         transport.send(request)
     _check_error(excinfo, request, ConnectionDroppedError)
@@ -316,28 +314,35 @@ def test_tls_is_verified_by_default(
     assert servers.seen(tag) == []
 
 
-def test_tls_trusts_ca_certs(
+def _trust_by_ca_certs(cert: Path) -> dict[str, Any]:
+    return {"ca_certs": str(cert)}
+
+
+def _trust_by_ssl_context(cert: Path) -> dict[str, Any]:
+    return {"ssl_context": ssl.create_default_context(cafile=str(cert))}
+
+
+@pytest.mark.parametrize(
+    "trust",
+    [
+        pytest.param(_trust_by_ca_certs, id="ca_certs"),
+        pytest.param(_trust_by_ssl_context, id="ssl_context"),
+    ],
+)
+def test_tls_trusts_the_given_certificate(
     transport_cls: TransportClass,
     make_request: RequestFactory,
     servers: Servers,
     tag: str,
     echo: Echo,
+    trust: Callable[[Path], dict[str, Any]],
 ) -> None:
-    """`ca_certs` pointing at the certificate makes the handshake succeed."""
+    """`ca_certs` naming the certificate, or an `ssl.SSLContext` trusting it, is used as given."""
     request = make_request(f"echo/{tag}", scheme="https")
-    with transport_cls(ca_certs=str(servers.cert)) as transport:
+    with transport_cls(**trust(servers.cert)) as transport:
         response = transport.send(request)
     assert response.status == 200
     assert echo(response.body)["verdict"] == "ok"
-
-
-def test_tls_uses_the_given_context(
-    transport_cls: TransportClass, make_request: RequestFactory, servers: Servers, tag: str
-) -> None:
-    """An `ssl.SSLContext` trusting the certificate is used as is."""
-    context = ssl.create_default_context(cafile=str(servers.cert))
-    with transport_cls(ssl_context=context) as transport:
-        assert transport.send(make_request(f"echo/{tag}", scheme="https")).status == 200
 
 
 def test_tls_context_verify_mode_is_respected(
@@ -402,44 +407,40 @@ def test_https_goes_through_a_connect_tunnel(
 # --- options ------------------------------------------------------------------------------------
 
 
+_BAD = InvalidArgumentError
+_MISTYPED = InvalidArgumentTypeError
+
+
 @pytest.mark.parametrize(
-    ("options", "argument"),
+    ("options", "error", "argument"),
     [
-        ({"timeout": 0}, "timeout"),
-        ({"timeout": -1.0}, "timeout"),
-        ({"timeout": float("inf")}, "timeout"),
-        ({"connect_timeout": 0}, "connect_timeout"),
-        ({"read_timeout": float("nan")}, "read_timeout"),
-        ({"pool_maxsize": 0}, "pool_maxsize"),
-        ({"ca_certs": "/nonexistent/ca.pem"}, "ca_certs"),
-        ({"max_response_bytes": 0}, "max_response_bytes"),
+        # Unusable values.
+        ({"timeout": 0}, _BAD, "timeout"),
+        ({"timeout": -1.0}, _BAD, "timeout"),
+        ({"timeout": float("inf")}, _BAD, "timeout"),
+        ({"connect_timeout": 0}, _BAD, "connect_timeout"),
+        ({"read_timeout": float("nan")}, _BAD, "read_timeout"),
+        ({"pool_maxsize": 0}, _BAD, "pool_maxsize"),
+        ({"ca_certs": "/nonexistent/ca.pem"}, _BAD, "ca_certs"),
+        ({"max_response_bytes": 0}, _BAD, "max_response_bytes"),
+        # Values of the wrong type.
+        ({"timeout": "5"}, _MISTYPED, "timeout"),
+        ({"timeout": True}, _MISTYPED, "timeout"),
+        ({"pool_maxsize": 2.5}, _MISTYPED, "pool_maxsize"),
+        ({"ssl_context": "yes"}, _MISTYPED, "ssl_context"),
+        ({"max_response_bytes": 4.5}, _MISTYPED, "max_response_bytes"),
     ],
 )
 def test_bad_options_name_the_argument(
-    transport_cls: TransportClass, options: dict[str, Any], argument: str
+    transport_cls: TransportClass,
+    options: dict[str, Any],
+    error: type[InvalidArgumentError | InvalidArgumentTypeError],
+    argument: str,
 ) -> None:
-    """Unusable options raise InvalidArgumentError naming the option."""
-    with pytest.raises(InvalidArgumentError) as excinfo:
+    """Unusable or mistyped options raise InvalidArgument(Type)Error naming the option."""
+    with pytest.raises((InvalidArgumentError, InvalidArgumentTypeError)) as excinfo:
         transport_cls(**options)
-    assert excinfo.value.argument == argument
-
-
-@pytest.mark.parametrize(
-    ("options", "argument"),
-    [
-        ({"timeout": "5"}, "timeout"),
-        ({"timeout": True}, "timeout"),
-        ({"pool_maxsize": 2.5}, "pool_maxsize"),
-        ({"ssl_context": "yes"}, "ssl_context"),
-        ({"max_response_bytes": 4.5}, "max_response_bytes"),
-    ],
-)
-def test_mistyped_options_name_the_argument(
-    transport_cls: TransportClass, options: dict[str, Any], argument: str
-) -> None:
-    """Options of the wrong type raise InvalidArgumentTypeError naming the option."""
-    with pytest.raises(InvalidArgumentTypeError) as excinfo:
-        transport_cls(**options)
+    assert isinstance(excinfo.value, error)
     assert excinfo.value.argument == argument
 
 
