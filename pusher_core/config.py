@@ -17,7 +17,6 @@ import json
 import re
 import warnings
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
@@ -127,24 +126,22 @@ class AppConfig:
     json_decoder: type[json.JSONDecoder] | None = attrs.field(default=None, validator=_check_codec)
     limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
 
-    @cached_property
-    def effective_port(self) -> int:
-        """The port requests go to: the configured one, else the scheme's default."""
-        if self.port is not None:
-            return self.port
-        return 443 if self.scheme == "https" else 80
+    # Derived once, after the fields are checked (so the class needs no `__getattr__`,
+    # which would slow every attribute read on the hot paths).
+    effective_port: int = attrs.field(init=False, eq=False, repr=False)
+    """The port requests go to: the configured one, else the scheme's default."""
+    base_url: str = attrs.field(init=False, eq=False, repr=False)
+    """`scheme://host[:port]`, with the port only when it is not the default."""
+    signer: Signer = attrs.field(init=False, eq=False, repr=False)
+    """The app secret's HMAC, keyed once: what signs every request, auth and webhook."""
 
-    @cached_property
-    def base_url(self) -> str:
-        """`scheme://host[:port]`, with the port only when it is not the default."""
+    def __attrs_post_init__(self) -> None:
         default = 443 if self.scheme == "https" else 80
-        port = "" if self.effective_port == default else f":{self.effective_port}"
-        return f"{self.scheme}://{self.host}{port}"
-
-    @cached_property
-    def signer(self) -> Signer:
-        """The app secret's HMAC, keyed once: what signs every request, auth and webhook."""
-        return Signer(self.secret)
+        port = default if self.port is None else self.port
+        suffix = "" if port == default else f":{port}"
+        object.__setattr__(self, "effective_port", port)
+        object.__setattr__(self, "base_url", f"{self.scheme}://{self.host}{suffix}")
+        object.__setattr__(self, "signer", Signer(self.secret))
 
     @classmethod
     def from_options(

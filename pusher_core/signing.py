@@ -64,10 +64,14 @@ class Signer:
     secret's keyed state, so it never prints it.
     """
 
-    __slots__ = ("_keyed",)
+    __slots__ = ("_keyed", "_secret")
 
     def __init__(self, secret: str) -> None:
+        self._secret = secret  # for pickling only: keyed states do not pickle
         self._keyed = hmac.new(secret.encode("utf-8", "surrogatepass"), digestmod=hashlib.sha256)
+
+    def __reduce__(self) -> tuple[type[Signer], tuple[str]]:
+        return Signer, (self._secret,)
 
     def __repr__(self) -> str:
         return "<Signer (HMAC-SHA256, secret hidden)>"
