@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from pusher_core.transport import HttpRequest
 
 __all__ = [
@@ -68,6 +70,10 @@ class _ArgumentError(PusherError):
 
     def __str__(self) -> str:
         return f"{self.argument}: {self.message}"
+
+    def within(self, container: str) -> Self:
+        """The same error, its argument named inside `container` (`batch[3].` + `channel`)."""
+        return type(self)(container + self.argument, self.message)
 
 
 class InvalidArgumentError(_ArgumentError, ValueError):

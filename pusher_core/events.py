@@ -21,6 +21,7 @@ import attrs
 
 from pusher_core import _json
 from pusher_core.channels import (
+    ENCRYPTED_PREFIX,
     SERVER_TO_USER_PREFIX,
     is_encrypted,
     validate_channel,
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 _BATCH_KEYS = frozenset(("channel", "name", "data", "socket_id", "info"))
-_REQUIRED_BATCH_KEYS = ("channel", "name", "data")
+_REQUIRED = frozenset(("channel", "name", "data"))
 _string = _json.string
 
 
@@ -68,7 +69,7 @@ def event_data(
     """
     text = data if isinstance(data, str) else _json.dumps_user(data, config.json_encoder, argument)
     size = len(text) if text.isascii() else _utf8_size(text, argument)
-    if channel is not None and is_encrypted(channel):
+    if channel is not None and channel.startswith(ENCRYPTED_PREFIX):
         if nonce is None:
             raise InvalidArgumentError(
                 "nonce",
@@ -160,50 +161,56 @@ class BatchEvent:
 
 
 def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
-    """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
-    if type(event) is not dict:
-        if isinstance(event, BatchEvent):
-            return attrs.asdict(event, recurse=False)
-        if not isinstance(event, Mapping):
-            raise InvalidArgumentTypeError(
-                f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
-            )
+    """The fields of any other batch event (a `BatchEvent`, a mapping), its keys checked."""
+    if isinstance(event, BatchEvent):
+        return attrs.asdict(event, recurse=False)
+    if not isinstance(event, Mapping):
+        raise InvalidArgumentTypeError(
+            f"batch[{index}]", f"must be a dict or BatchEvent, got {type(event).__name__}"
+        )
     if not _BATCH_KEYS.issuperset(event):
         unknown = set(event) - _BATCH_KEYS
         raise InvalidArgumentError(
             f"batch[{index}]",
             f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
         )
-    for required in _REQUIRED_BATCH_KEYS:
+    for required in ("channel", "name", "data"):
         if required not in event:
             raise InvalidArgumentError(f"batch[{index}]", f"is missing {required!r}")
-    return event
+    return event  # a mapping that is not a dict
 
 
 def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | None) -> str:
     """One event of a batch as its JSON object text: `{"name", "channel", "data", ...}`."""
-    fields = _batch_fields(event, index)
-    limits = config.limits
-    at = f"batch[{index}]."  # argument names of this event's fields
-    channel = validate_channel(fields["channel"], limits, at + "channel")
-    name = validate_event_name(fields["name"], limits, at + "name")
-    # Only encrypted events use the nonce: each gets its own, derived from it.
-    own_nonce = (
-        derive_nonce(check_nonce(nonce), index)
-        if nonce is not None and is_encrypted(channel)
-        else None
+    fields = (
+        event  # the usual event: a dict of known keys with the required ones
+        if type(event) is dict and _BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED
+        else _batch_fields(event, index)
     )
-    text = event_data(config, channel, fields["data"], own_nonce, at + "data")
-    item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
-    socket_id = fields.get("socket_id")
-    if socket_id is not None:
-        socket_id = validate_socket_id(socket_id, at + "socket_id")
-        item += f',"socket_id":{_string(socket_id)}'
-    info = fields.get("info")
-    if info is not None:
-        info_csv = validate_info(info, at + "info")
-        if info_csv is not None:
-            item += f',"info":{_string(info_csv)}'
+    limits = config.limits
+    try:
+        channel = validate_channel(fields["channel"], limits, "channel")
+        name = validate_event_name(fields["name"], limits, "name")
+        # Only encrypted events use the nonce: each gets its own, derived from it.
+        own_nonce = (
+            derive_nonce(check_nonce(nonce), index)
+            if nonce is not None and channel.startswith(ENCRYPTED_PREFIX)
+            else None
+        )
+        text = event_data(config, channel, fields["data"], own_nonce, "data")
+        item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
+        socket_id = fields.get("socket_id")
+        if socket_id is not None:
+            item += f',"socket_id":{_string(validate_socket_id(socket_id, "socket_id"))}'
+        info = fields.get("info")
+        if info is not None:
+            info_csv = validate_info(info, "info")
+            if info_csv is not None:
+                item += f',"info":{_string(info_csv)}'
+    except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
+        if exc.argument.partition("[")[0] not in _BATCH_KEYS:
+            raise  # not about a field of the event (the nonce, the master key)
+        raise exc.within(f"batch[{index}].") from None
     return item + "}"
 
 

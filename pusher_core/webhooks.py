@@ -450,14 +450,6 @@ def _check_arguments(now_ms: object, max_age_ms: object) -> None:
 # --- signature -------------------------------------------------------------------
 
 
-def _signer(key: str, config: AppConfig | None, secrets: Mapping[str, str] | None) -> Signer | None:
-    """The signer of `key`: the app's own (keyed once, on the config), or a given secret's."""
-    if config is not None and key == config.key:
-        return config.signer
-    secret = None if secrets is None else secrets.get(key)
-    return None if secret is None else Signer(secret)
-
-
 def _authentic(
     key: str | None,
     signature: str | None,
@@ -470,9 +462,14 @@ def _authentic(
         return WebhookRejectReason.MISSING_KEY
     if signature is None:
         return WebhookRejectReason.MISSING_SIGNATURE
-    signer = _signer(key, config, secrets)
-    if signer is None:
-        return WebhookRejectReason.UNKNOWN_KEY
+    # The app's own key signs with its keyed HMAC; another key with its given secret.
+    if config is not None and key == config.key:
+        signer = config.signer
+    else:
+        secret = None if secrets is None else secrets.get(key)
+        if secret is None:
+            return WebhookRejectReason.UNKNOWN_KEY
+        signer = Signer(secret)
     # Constant time: the compare must not reveal how much of a forgery was right.
     if raw is None or not signer.verify_bytes(raw, signature):
         return WebhookRejectReason.BAD_SIGNATURE
@@ -580,7 +577,7 @@ def verify_webhook(
             type (`now_ms`, `max_age_ms`, `secrets`, or a body that is not bytes/str).
     """
     _check_arguments(now_ms, max_age_ms)
-    extra = _secrets(config, secrets)
+    extra = None if secrets is None and config is not None else _secrets(config, secrets)
     if config is not None:
         master_key = config.encryption_master_key if master_key is None else master_key
         decoder = config.json_decoder if decoder is None else decoder
