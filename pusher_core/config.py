@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import re
 import warnings
@@ -24,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 from pusher_core.encryption import MASTER_KEY_BYTES
-from pusher_core.errors import ConfigurationError
+from pusher_core.errors import ConfigurationError, shown
 from pusher_core.signing import Signer
 
 __all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "parse_master_key"]
@@ -38,7 +39,9 @@ _URL_SHAPE = "http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID"
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or value < 1:
-        raise ConfigurationError(f"limit {attribute.name} must be a positive int, got {value!r}")
+        raise ConfigurationError(
+            f"limit {attribute.name} must be a positive int, got {shown(value)}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -66,7 +69,7 @@ def _check_str(name: str, value: object) -> None:
 def _check_app_id(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _APP_ID.match(value):
         raise ConfigurationError(
-            f"app_id must be the app's numeric id, e.g. '123456'; got {value!r}"
+            f"app_id must be the app's numeric id, e.g. '123456'; got {shown(value)}"
         )
 
 
@@ -84,13 +87,13 @@ def _check_secret(_instance: object, _attribute: attrs.Attribute[Any], value: An
 def _check_host(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _HOST.match(value):
         raise ConfigurationError(
-            f"host must be a bare host name or IP, without scheme, port or path; got {value!r}"
+            f"host must be a bare host name or IP, without scheme, port or path; got {shown(value)}"
         )
 
 
 def _check_port(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (type(value) is not int or not 0 < value < 65536):  # noqa: PLR2004
-        raise ConfigurationError(f"port must be an int in 1..65535 or None, got {value!r}")
+        raise ConfigurationError(f"port must be an int in 1..65535 or None, got {shown(value)}")
 
 
 def _check_master_key(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -168,14 +171,17 @@ class AppConfig:
         `host` wins over `cluster`; with neither, the host is `api-mt1.pusher.com`.
         """
         if isinstance(app_id, int) and not isinstance(app_id, bool):
-            app_id = str(app_id)
+            with contextlib.suppress(ValueError):  # over 4,300 digits: the field refuses it
+                app_id = str(app_id)
         if not isinstance(ssl, bool):
             raise ConfigurationError(f"ssl must be True or False, got {type(ssl).__name__}")
         if host is None:
             if cluster is None:
                 cluster = DEFAULT_CLUSTER
             if not isinstance(cluster, str) or not _CLUSTER.match(cluster):
-                raise ConfigurationError(f"cluster must look like 'mt1' or 'eu', got {cluster!r}")
+                raise ConfigurationError(
+                    f"cluster must look like 'mt1' or 'eu', got {shown(cluster)}"
+                )
             host = f"api-{cluster}.pusher.com"
         elif cluster is not None:
             warnings.warn(

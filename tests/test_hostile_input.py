@@ -1,0 +1,68 @@
+"""Hostile input gets a named PusherError (or a verdict), never a bare builtin exception.
+
+One test per defect found by `property_tests/test_totality.py` and by the issue
+"Transports that never duplicate or lose an event", section 6 ("Everything raised
+is a PusherError"). Each asserts the specific error class and the argument it names.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from pusher_core.config import AppConfig, Limits
+from pusher_core.errors import ConfigurationError
+
+SECRET = "secret"
+MASTER_B64 = base64.b64encode(b"M" * 32).decode()
+HUGE = 10**5000  # more digits than Python will print (sys.get_int_max_str_digits)
+
+
+def nested(depth: int, shape: str = "list") -> Any:
+    """`depth` levels of lists or dicts around one leaf, built with a loop."""
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value] if shape == "list" else {"k": value}
+    return value
+
+
+DEEP = [nested(1000, "list"), nested(1000, "dict"), nested(5000, "list")]
+
+
+# --- configuration ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("port", [HUGE, -HUGE, DEEP[0]], ids=["10**5000", "-10**5000", "deep"])
+def test_an_unprintable_port_is_a_configuration_error_naming_port(port: Any) -> None:
+    with pytest.raises(ConfigurationError, match=r"^port must be an int in 1..65535"):
+        AppConfig.from_options("1", "key", SECRET, port=port)
+    with pytest.raises(ConfigurationError, match=r"^port must be an int in 1..65535"):
+        AppConfig(app_id="1", key="key", secret=SECRET, port=port)
+
+
+def test_unprintable_values_are_shown_by_type() -> None:
+    with pytest.raises(ConfigurationError, match=r"got <int>$"):
+        AppConfig.from_options("1", "key", SECRET, port=HUGE)
+    with pytest.raises(ConfigurationError, match=r"got \[\[\[\['leaf'\]\]\]\]$"):
+        AppConfig.from_options("1", "key", SECRET, port=nested(4))
+
+
+@pytest.mark.parametrize("app_id", [HUGE, DEEP[0], DEEP[1]], ids=["10**5000", "list", "dict"])
+def test_an_unprintable_app_id_is_a_configuration_error_naming_app_id(app_id: Any) -> None:
+    with pytest.raises(ConfigurationError, match=r"^app_id must be the app's numeric id"):
+        AppConfig.from_options(app_id, "key", SECRET)
+
+
+def test_an_unprintable_host_or_cluster_is_a_configuration_error_naming_it() -> None:
+    with pytest.raises(ConfigurationError, match=r"^host must be a bare host name"):
+        AppConfig.from_options("1", "key", SECRET, host=DEEP[0])
+    with pytest.raises(ConfigurationError, match=r"^cluster must look like"):
+        AppConfig.from_options("1", "key", SECRET, cluster=HUGE)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [-HUGE, DEEP[0], DEEP[1]], ids=["-10**5000", "list", "dict"])
+def test_an_unprintable_limit_is_a_configuration_error_naming_the_limit(value: Any) -> None:
+    with pytest.raises(ConfigurationError, match=r"^limit max_batch_size must be a positive int"):
+        Limits(max_batch_size=value)
