@@ -107,6 +107,18 @@ def _check_codec(_instance: object, attribute: attrs.Attribute[Any], value: Any)
         raise ConfigurationError(f"{attribute.name} must be a subclass of {base.__name__} or None")
 
 
+def _check_scheme(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value not in ("http", "https"):
+        raise ConfigurationError(f"scheme must be 'http' or 'https', got {shown(value)}")
+
+
+def _check_limits(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Limits):
+        raise ConfigurationError(
+            f"limits must be a pusher_core.Limits value, got {type(value).__name__}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class AppConfig:
     """Everything pure builders need to know about one Channels app.
@@ -118,9 +130,7 @@ class AppConfig:
     app_id: str = attrs.field(validator=_check_app_id)
     key: str = attrs.field(validator=_check_key)
     secret: str = attrs.field(repr=False, validator=_check_secret)
-    scheme: Literal["http", "https"] = attrs.field(
-        default="https", validator=attrs.validators.in_(("http", "https"))
-    )
+    scheme: Literal["http", "https"] = attrs.field(default="https", validator=_check_scheme)
     host: str = attrs.field(default=f"api-{DEFAULT_CLUSTER}.pusher.com", validator=_check_host)
     port: int | None = attrs.field(default=None, validator=_check_port)
     encryption_master_key: bytes | None = attrs.field(
@@ -128,7 +138,7 @@ class AppConfig:
     )
     json_encoder: type[json.JSONEncoder] | None = attrs.field(default=None, validator=_check_codec)
     json_decoder: type[json.JSONDecoder] | None = attrs.field(default=None, validator=_check_codec)
-    limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
+    limits: Limits = attrs.field(factory=Limits, validator=_check_limits)
 
     @cached_property
     def effective_port(self) -> int:

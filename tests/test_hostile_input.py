@@ -8,6 +8,7 @@ is a PusherError"). Each asserts the specific error class and the argument it na
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -66,3 +67,20 @@ def test_an_unprintable_host_or_cluster_is_a_configuration_error_naming_it() -> 
 def test_an_unprintable_limit_is_a_configuration_error_naming_the_limit(value: Any) -> None:
     with pytest.raises(ConfigurationError, match=r"^limit max_batch_size must be a positive int"):
         Limits(max_batch_size=value)
+
+
+@pytest.mark.parametrize("limits", [5, {"max_batch_size": 1}, []])
+def test_a_limits_argument_that_is_not_limits_is_a_configuration_error(limits: Any) -> None:
+    builds: tuple[Callable[[], object], ...] = (
+        lambda: AppConfig.from_options("1", "key", SECRET, limits=limits),
+        lambda: AppConfig.from_url("http://key:secret@h/apps/1", limits=limits),
+        lambda: AppConfig.from_env({"PUSHER_URL": "http://k:s@h/apps/1"}, limits=limits),
+    )
+    for build in builds:
+        with pytest.raises(ConfigurationError, match=r"^limits must be a pusher_core.Limits"):
+            build()
+
+
+def test_a_scheme_other_than_http_or_https_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match=r"^scheme must be 'http' or 'https'"):
+        AppConfig(app_id="1", key="key", secret=SECRET, scheme="ftp")  # type: ignore[arg-type]
