@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 from pusher_core.encryption import MASTER_KEY_BYTES
-from pusher_core.errors import ConfigurationError, shown
+from pusher_core.errors import ConfigurationError, InvalidArgumentTypeError, shown
 from pusher_core.signing import Signer
 
 __all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "parse_master_key"]
@@ -281,6 +281,10 @@ class AppConfig:
         `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` is read too. The caller passes
         the mapping (usually the process environment), so this stays pure and testable.
         """
+        if not isinstance(environ, Mapping):
+            raise InvalidArgumentTypeError(
+                "environ", f"must be a mapping such as os.environ, got {type(environ).__name__}"
+            )
         master = environ.get("PUSHER_ENCRYPTION_MASTER_KEY_BASE64") or None
         url = environ.get("PUSHER_URL")
         if url:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pusher_core.config import AppConfig, Limits
-from pusher_core.errors import ConfigurationError
+from pusher_core.errors import ConfigurationError, InvalidArgumentTypeError
 
 SECRET = "secret"
 MASTER_B64 = base64.b64encode(b"M" * 32).decode()
@@ -84,3 +84,10 @@ def test_a_limits_argument_that_is_not_limits_is_a_configuration_error(limits: A
 def test_a_scheme_other_than_http_or_https_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match=r"^scheme must be 'http' or 'https'"):
         AppConfig(app_id="1", key="key", secret=SECRET, scheme="ftp")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("environ", [None, [("PUSHER_URL", "x")], "PUSHER_URL=x", 5])
+def test_an_environ_that_is_not_a_mapping_is_an_invalid_argument_type(environ: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        AppConfig.from_env(environ)
+    assert caught.value.argument == "environ"
