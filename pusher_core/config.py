@@ -337,11 +337,14 @@ def parse_master_key(raw: str | bytes | None, base64_key: str | bytes | None) ->
             DeprecationWarning,
             stacklevel=3,
         )
-        key = raw.encode("utf-8") if isinstance(raw, str) else raw
-        if not isinstance(key, bytes) or len(key) != MASTER_KEY_BYTES:
+        try:
+            given: object = raw.encode("utf-8") if isinstance(raw, str) else raw
+        except UnicodeEncodeError:  # a lone surrogate: not 32 bytes of anything
+            given = None
+        if not isinstance(given, bytes) or len(given) != MASTER_KEY_BYTES:
             raise ConfigurationError(
                 "encryption_master_key must be 32 characters; prefer "
                 "encryption_master_key_base64 (`openssl rand -base64 32`)"
             )
-        return key
+        return given
     return None

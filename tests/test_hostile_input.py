@@ -91,3 +91,11 @@ def test_an_environ_that_is_not_a_mapping_is_an_invalid_argument_type(environ: A
     with pytest.raises(InvalidArgumentTypeError) as caught:
         AppConfig.from_env(environ)
     assert caught.value.argument == "environ"
+
+
+def test_a_raw_master_key_with_a_lone_surrogate_is_a_configuration_error() -> None:
+    with (
+        pytest.warns(DeprecationWarning, match="deprecated"),
+        pytest.raises(ConfigurationError, match=r"^encryption_master_key must be 32 characters"),
+    ):
+        AppConfig.from_options("1", "key", SECRET, encryption_master_key="\ud800" * 32)
