@@ -22,7 +22,12 @@ from urllib.parse import parse_qsl, quote
 import attrs
 
 from pusher_core._version import __version__
-from pusher_core.errors import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
+from pusher_core.errors import (
+    ConfigurationError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    shown,
+)
 from pusher_core.transport import HttpRequest, encode_query, is_unreserved
 
 if TYPE_CHECKING:
@@ -168,7 +173,7 @@ def _check_params(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
     for key, value in params.items():
         if not isinstance(key, str) or not isinstance(value, (str, int)) or isinstance(value, bool):
             raise InvalidArgumentTypeError(
-                "params", f"keys must be str and values str or int; got {key!r}={value!r}"
+                "params", f"keys must be str and values str or int; got {shown(key)}={shown(value)}"
             )
         lower = key.lower()
         text = value if isinstance(value, str) else _int_text(value, "params")

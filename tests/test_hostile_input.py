@@ -14,9 +14,15 @@ from typing import Any
 import pytest
 
 from pusher_core.config import AppConfig, Limits
-from pusher_core.errors import ConfigurationError, InvalidArgumentTypeError
+from pusher_core.errors import (
+    ConfigurationError,
+    InvalidArgumentTypeError,
+)
+from pusher_core.queries import get_request
+from pusher_core.signing import sign_request
 
 SECRET = "secret"
+CONFIG = AppConfig.from_options("1", "key", SECRET)
 MASTER_B64 = base64.b64encode(b"M" * 32).decode()
 HUGE = 10**5000  # more digits than Python will print (sys.get_int_max_str_digits)
 
@@ -99,3 +105,22 @@ def test_a_raw_master_key_with_a_lone_surrogate_is_a_configuration_error() -> No
         pytest.raises(ConfigurationError, match=r"^encryption_master_key must be 32 characters"),
     ):
         AppConfig.from_options("1", "key", SECRET, encryption_master_key="\ud800" * 32)
+
+
+# --- signing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"a": DEEP[0]}, {"a": DEEP[1]}, {HUGE: "x"}, {"a": [HUGE]}],
+    ids=["deep list", "deep dict", "10**5000 key", "10**5000 in a list"],
+)
+def test_unprintable_params_are_an_invalid_argument_type_naming_params(params: Any) -> None:
+    builds: tuple[Callable[[], object], ...] = (
+        lambda: sign_request(CONFIG, method="GET", path="/apps/1/x", timestamp=1, params=params),
+        lambda: get_request(CONFIG, path="/x", timestamp=1, params=params),
+    )
+    for build in builds:
+        with pytest.raises(InvalidArgumentTypeError) as caught:
+            build()
+        assert caught.value.argument == "params"
