@@ -230,6 +230,8 @@ def sign_request(
         params: extra query parameters (signed raw, encoded on the wire).
         body: the exact body bytes (JSON for POST).
     """
+    if type(method) is not str or type(path) is not str or type(body) is not bytes:
+        method, path, body = _request_parts(method, path, body)
     method = method.upper()
     checked = _check_params(params)
     pairs = list(checked)
@@ -242,7 +244,10 @@ def sign_request(
     # them gives `string_to_sign`'s query, whose raw text is reused for the wire.
     pairs.sort()
     text = _query_text(pairs)
-    signature = config.signer.sign(_signed_text(method, path, text))
+    try:
+        signature = config.signer.sign(_signed_text(method, path, text))
+    except UnicodeEncodeError:  # params and the key are checked: the method or the path
+        raise _lone_surrogate(method) from None
     query = (*pairs, ("auth_signature", signature))
     # The wire query is the signed text itself when nothing in it needs escaping:
     # timestamp, version, digests and names are unreserved by construction, so only
@@ -262,6 +267,29 @@ def sign_request(
         _JSON_HEADERS if body else _BARE_HEADERS,
         body,
         f"{path}?{wire}",
+    )
+
+
+def _request_parts(method: object, path: object, body: object) -> tuple[str, str, bytes]:
+    """`sign_request`'s method, path and body as str, str and bytes, or the error naming one."""
+    for argument, value in (("method", method), ("path", path)):
+        if not isinstance(value, str):
+            raise InvalidArgumentTypeError(argument, f"must be a str, got {type(value).__name__}")
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise InvalidArgumentTypeError("body", f"must be bytes, got {type(body).__name__}")
+    return str(method), str(path), bytes(body)
+
+
+def _lone_surrogate(method: str) -> InvalidArgumentError:
+    """The error for a method or path that cannot be UTF-8, naming the one that is not."""
+    try:
+        method.encode("utf-8")
+    except UnicodeEncodeError:
+        argument = "method"
+    else:
+        argument = "path"
+    return InvalidArgumentError(
+        argument, "holds a lone surrogate, which cannot be sent as UTF-8; fix the text"
     )
 
 

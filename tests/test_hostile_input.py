@@ -16,6 +16,7 @@ import pytest
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import (
     ConfigurationError,
+    InvalidArgumentError,
     InvalidArgumentTypeError,
 )
 from pusher_core.queries import get_request
@@ -124,3 +125,45 @@ def test_unprintable_params_are_an_invalid_argument_type_naming_params(params: A
         with pytest.raises(InvalidArgumentTypeError) as caught:
             build()
         assert caught.value.argument == "params"
+
+
+@pytest.mark.parametrize(
+    ("argument", "given"),
+    [
+        ("method", {"method": None}),
+        ("method", {"method": b"GET"}),
+        ("path", {"path": None}),
+        ("path", {"path": DEEP[0]}),
+        ("body", {"body": "{}"}),
+        ("body", {"body": None}),
+        ("body", {"body": DEEP[1]}),
+    ],
+)
+def test_a_method_path_or_body_of_the_wrong_type_is_named(argument: str, given: Any) -> None:
+    call = {"method": "POST", "path": "/apps/1/events", "body": b"{}", **given}
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        sign_request(CONFIG, timestamp=1, **call)
+    assert caught.value.argument == argument
+
+
+@pytest.mark.parametrize("body", [bytearray(b"{}"), memoryview(b"{}")], ids=["bytearray", "view"])
+def test_a_bytes_like_body_is_signed_as_its_bytes(body: Any) -> None:
+    signed = sign_request(CONFIG, method="POST", path="/apps/1/x", timestamp=1, body=body)
+    assert signed == sign_request(CONFIG, method="POST", path="/apps/1/x", timestamp=1, body=b"{}")
+    assert type(signed.body) is bytes
+
+
+@pytest.mark.parametrize(
+    ("argument", "method", "path"),
+    [
+        ("method", "G\ud800T", "/apps/1/x"),
+        ("path", "GET", "/apps/1/\udc80"),
+        ("path", "GET\n", "/\ud800"),
+    ],
+)
+def test_a_lone_surrogate_in_the_method_or_path_is_named(
+    argument: str, method: str, path: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="lone surrogate") as caught:
+        sign_request(CONFIG, method=method, path=path, timestamp=1)
+    assert caught.value.argument == argument
