@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote
@@ -28,7 +29,7 @@ from pusher_core.errors import (
     InvalidArgumentTypeError,
     shown,
 )
-from pusher_core.transport import HttpRequest, encode_query, is_unreserved
+from pusher_core.transport import HttpRequest, encode_query, is_unreserved, received_body
 
 if TYPE_CHECKING:
     from pusher_core.config import AppConfig
@@ -360,13 +361,21 @@ def verify_request(
 
     Returns:
         `ValidRequest`, or `RejectedRequest` with the reason. Never raises on
-        hostile input.
+        hostile input: any query (a str, bytes, or pairs; what is not a pair of
+        strings is ignored) and any body bytes get a verdict.
+
+    Raises:
+        ConfigurationError: a secret (or key) in `secrets` is empty or not a string.
+        InvalidArgumentTypeError: only for the caller's own arguments of the wrong
+            type: `secrets`, `now` or `skew_seconds` (finite numbers), a method or
+            path that is not a str, or a body that is not bytes or str.
     """
     check_secrets(secrets)
-    pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else list(query)
-    params: dict[str, str] = {}
-    for k, v in pairs:
-        params.setdefault(k.lower(), v)
+    raw = _received_body(method, path, body, now, skew_seconds)
+    if raw is None:  # a str that no client can have sent as bytes
+        return RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISMATCH)
+    body = raw
+    params = _received_params(query)
     try:
         key = params["auth_key"]
         stamp = params["auth_timestamp"]
@@ -391,7 +400,63 @@ def verify_request(
         hashlib.md5(body, usedforsecurity=False).hexdigest().encode(),
     ):
         return RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISMATCH)
-    expected = Signer(secret).sign(string_to_sign(method, path, params.items()))
-    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass")):
+    if not _signed_by(secret, signature, method, path, params):
         return RejectedRequest(reason=RequestRejectReason.BAD_SIGNATURE)
     return ValidRequest(key=key, timestamp=int(stamp))
+
+
+def _signed_by(secret: str, signature: str, method: str, path: str, params: dict[str, str]) -> bool:
+    """Whether `signature` is `secret`'s signature of the request, compared in constant time."""
+    try:
+        expected = Signer(secret).sign(string_to_sign(method, path, params.items()))
+    except UnicodeEncodeError:  # a lone surrogate: no client can have signed it
+        return False
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass"))
+
+
+def _received_body(
+    method: object, path: object, body: object, now: object, skew_seconds: object
+) -> bytes | None:
+    """`verify_request`'s body as bytes (None: a str no client sent), once its arguments check.
+
+    The caller's own arguments of the wrong type raise: the method and path must
+    be str, the body bytes-like or str, the clock finite numbers.
+    """
+    if not isinstance(method, str) or not isinstance(path, str):
+        _request_parts(method, path, b"")  # raises, naming the one that is not a str
+    for argument, value in (("now", now), ("skew_seconds", skew_seconds)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidArgumentTypeError(argument, "must be a number of seconds")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidArgumentTypeError(argument, "must be finite")
+    if skew_seconds < 0:  # type: ignore[operator]  # a number, checked above
+        raise InvalidArgumentError("skew_seconds", "must not be negative")
+    return received_body(body)
+
+
+def _received_params(query: object) -> dict[str, str]:
+    """The received query's parameters by lower-cased name, the first value of each kept.
+
+    A str is the raw query; bytes are too (UTF-8; undecodable bytes cannot match
+    a signature). Of given pairs, only pairs of strings count; anything else is
+    no query at all.
+    """
+    if isinstance(query, (bytes, bytearray, memoryview)):
+        query = bytes(query).decode("utf-8", "surrogateescape")
+    if isinstance(query, str):
+        pairs = parse_qsl(query, keep_blank_values=True)
+    elif isinstance(query, Iterable):
+        pairs = [
+            (pair[0], pair[1])
+            for pair in query
+            if isinstance(pair, (tuple, list))
+            and len(pair) == 2  # noqa: PLR2004
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+        ]
+    else:
+        pairs = []
+    params: dict[str, str] = {}
+    for k, v in pairs:
+        params.setdefault(k.lower(), v)
+    return params

@@ -20,7 +20,13 @@ from pusher_core.errors import (
     InvalidArgumentTypeError,
 )
 from pusher_core.queries import get_request
-from pusher_core.signing import sign_request
+from pusher_core.signing import (
+    RejectedRequest,
+    RequestRejectReason,
+    ValidRequest,
+    sign_request,
+    verify_request,
+)
 
 SECRET = "secret"
 CONFIG = AppConfig.from_options("1", "key", SECRET)
@@ -167,3 +173,100 @@ def test_a_lone_surrogate_in_the_method_or_path_is_named(
     with pytest.raises(InvalidArgumentError, match="lone surrogate") as caught:
         sign_request(CONFIG, method=method, path=path, timestamp=1)
     assert caught.value.argument == argument
+
+
+# --- verifying a received request --------------------------------------------------------
+
+SIGNED = sign_request(
+    CONFIG, method="POST", path="/apps/1/events", timestamp=1000, params={"a": "b"}, body=b"{}"
+)
+WIRE_QUERY = SIGNED.target.partition("?")[2]
+
+
+def _verify(**given: Any) -> Any:
+    call = {
+        "method": "POST",
+        "path": "/apps/1/events",
+        "query": WIRE_QUERY,
+        "body": b"{}",
+        "secrets": {"key": SECRET},
+        "now": 1000,
+        **given,
+    }
+    return verify_request(**call)
+
+
+def test_the_signed_request_verifies_in_every_received_form() -> None:
+    for query in (WIRE_QUERY, WIRE_QUERY.encode(), SIGNED.query, list(map(list, SIGNED.query))):
+        assert _verify(query=query) == ValidRequest(key="key", timestamp=1000)
+    assert _verify(body="{}") == ValidRequest(key="key", timestamp=1000)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [None, 5, [(1, 2)], [("a", "b", "c")], ["ab"], [("auth_key", ["key"])], DEEP[0], object()],
+    ids=["None", "int", "int pair", "triple", "str", "list value", "deep", "object"],
+)
+def test_a_query_of_any_shape_gets_a_verdict(query: Any) -> None:
+    assert _verify(query=query) == RejectedRequest(reason=RequestRejectReason.MISSING_AUTH_PARAMS)
+
+
+def test_non_string_pairs_are_ignored_not_fatal() -> None:
+    query = [*SIGNED.query, (b"x", "y"), ("auth_key", 5), ("n", None), ("auth_timestamp", 1)]
+    assert _verify(query=query) == ValidRequest(key="key", timestamp=1000)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"query": WIRE_QUERY + "&z=\ud800"},
+        {"query": [*SIGNED.query, ("z", "\udc80")]},
+        {"query": WIRE_QUERY.encode() + b"&z=\xff"},
+        {"path": "/apps/1/events\ud800"},
+        {"method": "POST\udfff"},
+    ],
+    ids=["query text", "query pairs", "query bytes", "path", "method"],
+)
+def test_a_lone_surrogate_anywhere_in_the_request_is_a_bad_signature(given: Any) -> None:
+    assert _verify(**given) == RejectedRequest(reason=RequestRejectReason.BAD_SIGNATURE)
+
+
+def test_a_str_body_that_no_client_can_have_sent_is_a_body_mismatch() -> None:
+    assert _verify(body="{\ud800}") == RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISMATCH)
+
+
+@pytest.mark.parametrize(
+    ("argument", "given"),
+    [
+        ("method", {"method": None}),
+        ("path", {"path": b"/apps/1/events"}),
+        ("body", {"body": None}),
+        ("body", {"body": DEEP[0]}),
+        ("now", {"now": "1000"}),
+        ("now", {"now": None}),
+        ("now", {"now": float("nan")}),
+        ("now", {"now": float("inf")}),
+        ("now", {"now": True}),
+        ("skew_seconds", {"skew_seconds": float("nan")}),
+        ("skew_seconds", {"skew_seconds": [600]}),
+    ],
+)
+def test_the_callers_own_arguments_of_the_wrong_type_are_named(
+    argument: str, given: dict[str, Any]
+) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        _verify(**given)
+    assert caught.value.argument == argument
+
+
+def test_a_negative_skew_is_an_invalid_argument() -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        _verify(skew_seconds=-1)
+    assert caught.value.argument == "skew_seconds"
+
+
+def test_a_huge_clock_is_just_stale() -> None:
+    assert _verify(now=HUGE) == RejectedRequest(reason=RequestRejectReason.STALE)
+    assert _verify(now=1e308, skew_seconds=10**30) == RejectedRequest(
+        reason=RequestRejectReason.STALE
+    )
