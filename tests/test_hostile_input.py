@@ -19,6 +19,7 @@ from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
+from pusher_core.events import trigger_batch_request, trigger_bulk_requests
 from pusher_core.queries import get_request
 from pusher_core.signing import (
     RejectedRequest,
@@ -38,7 +39,7 @@ def nested(depth: int, shape: str = "list") -> Any:
     """`depth` levels of lists or dicts around one leaf, built with a loop."""
     value: Any = "leaf"
     for _ in range(depth):
-        value = [value] if shape == "list" else {"k": value}
+        value = [value] if shape == "list" else {"k": value} if shape == "dict" else (value,)
     return value
 
 
@@ -270,3 +271,21 @@ def test_a_huge_clock_is_just_stale() -> None:
     assert _verify(now=1e308, skew_seconds=10**30) == RejectedRequest(
         reason=RequestRejectReason.STALE
     )
+
+
+# --- publishing ---------------------------------------------------------------------------
+
+EVENT = {"channel": "a", "name": "e", "data": "d"}
+
+
+@pytest.mark.parametrize(
+    ("key", "named"),
+    [(HUGE, "<int>"), (nested(1000, "tuple"), "<tuple>"), (5, "5"), (None, "None")],
+    ids=["10**5000", "deep tuple", "int", "None"],
+)
+def test_a_batch_event_with_an_unprintable_extra_key_is_named(key: Any, named: str) -> None:
+    for build in (trigger_batch_request, trigger_bulk_requests):
+        with pytest.raises(InvalidArgumentError, match="unknown keys") as caught:
+            build(CONFIG, events=[EVENT, {**EVENT, key: 1}], timestamp=1)
+        assert caught.value.argument == "batch[1]"
+        assert named in caught.value.message
