@@ -8,6 +8,9 @@ is a PusherError"). Each asserts the specific error class and the argument it na
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +24,14 @@ from pusher_core.errors import (
 )
 from pusher_core.events import trigger_batch_request, trigger_bulk_requests
 from pusher_core.queries import get_request
+from pusher_core.responses import (
+    parse_batch,
+    parse_channel,
+    parse_channels,
+    parse_json,
+    parse_trigger,
+    parse_users,
+)
 from pusher_core.signing import (
     RejectedRequest,
     RequestRejectReason,
@@ -28,6 +39,8 @@ from pusher_core.signing import (
     sign_request,
     verify_request,
 )
+from pusher_core.transport import HttpResponse
+from pusher_core.webhooks import verify_webhook
 
 SECRET = "secret"
 CONFIG = AppConfig.from_options("1", "key", SECRET)
@@ -289,3 +302,29 @@ def test_a_batch_event_with_an_unprintable_extra_key_is_named(key: Any, named: s
             build(CONFIG, events=[EVENT, {**EVENT, key: 1}], timestamp=1)
         assert caught.value.argument == "batch[1]"
         assert named in caught.value.message
+
+
+# --- reading answers and webhooks ------------------------------------------------------------
+
+PARSERS = [parse_json, parse_trigger, parse_batch, parse_channels, parse_channel, parse_users]
+
+
+@pytest.mark.parametrize("decoder", [5, "json", json.JSONEncoder, json.JSONDecoder()])
+@pytest.mark.parametrize("parse", PARSERS, ids=lambda parse: parse.__name__)
+def test_a_decoder_that_is_not_a_decoder_class_is_named(parse: Any, decoder: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        parse(HttpResponse(status=200, body=b'{"a": 1}'), decoder)
+    assert caught.value.argument == "decoder"
+
+
+def _webhook(body: bytes, **given: Any) -> Any:
+    signature = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"X-Pusher-Key": "key", "X-Pusher-Signature": signature}
+    return verify_webhook(headers=headers, body=body, now_ms=0, **given)
+
+
+@pytest.mark.parametrize("decoder", [5, json.JSONEncoder])
+def test_a_webhook_decoder_that_is_not_a_decoder_class_is_named(decoder: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        _webhook(b'{"time_ms": 0, "events": []}', secrets={"key": SECRET}, decoder=decoder)
+    assert caught.value.argument == "decoder"
