@@ -328,3 +328,12 @@ def test_a_webhook_decoder_that_is_not_a_decoder_class_is_named(decoder: Any) ->
     with pytest.raises(InvalidArgumentTypeError) as caught:
         _webhook(b'{"time_ms": 0, "events": []}', secrets={"key": SECRET}, decoder=decoder)
     assert caught.value.argument == "decoder"
+
+
+@pytest.mark.parametrize(
+    "config", [{"key": SECRET}, "key", 5], ids=["the secrets, positionally", "str", "int"]
+)
+def test_a_webhook_config_that_is_not_an_app_config_is_named(config: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        _webhook(b"{}", config=config)
+    assert caught.value.argument == "config"
