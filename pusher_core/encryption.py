@@ -156,6 +156,8 @@ def decrypt(channel: str, payload: EncryptedPayload | str, master_key: bytes | N
             "payload",
             f"must be the event's data string or an EncryptedPayload, got {type(payload).__name__}",
         )
+    if not isinstance(payload.nonce, bytes) or not isinstance(payload.ciphertext, bytes):
+        raise InvalidArgumentTypeError("payload", "its nonce and ciphertext must be bytes")
     box = _secret_box(shared_secret(channel, master_key))
     from nacl.exceptions import CryptoError  # loaded by _secret_box already
 

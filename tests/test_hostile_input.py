@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from pusher_core.config import AppConfig, Limits
+from pusher_core.encryption import EncryptedPayload, decrypt
 from pusher_core.errors import (
     ConfigurationError,
     InvalidArgumentError,
@@ -337,3 +338,30 @@ def test_a_webhook_config_that_is_not_an_app_config_is_named(config: Any) -> Non
     with pytest.raises(InvalidArgumentTypeError) as caught:
         _webhook(b"{}", config=config)
     assert caught.value.argument == "config"
+
+
+# --- end-to-end encryption ---------------------------------------------------------------
+
+MASTER = b"M" * 32
+ENCRYPTED = "private-encrypted-a"
+
+
+@pytest.mark.parametrize("payload", [None, b"{}", 5, DEEP[0], {"nonce": "", "ciphertext": ""}])
+def test_decrypt_of_a_payload_that_is_neither_str_nor_encrypted_payload_is_named(
+    payload: Any,
+) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        decrypt(ENCRYPTED, payload, MASTER)
+    assert caught.value.argument == "payload"
+
+
+@pytest.mark.parametrize(
+    ("nonce", "ciphertext"),
+    [(5, b"x" * 20), (b"n" * 24, None), (bytearray(b"n" * 24), b"x" * 20), ("n" * 24, b"")],
+)
+def test_decrypt_of_an_encrypted_payload_holding_non_bytes_is_named(
+    nonce: Any, ciphertext: Any
+) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        decrypt(ENCRYPTED, EncryptedPayload(nonce=nonce, ciphertext=ciphertext), MASTER)
+    assert caught.value.argument == "payload"
