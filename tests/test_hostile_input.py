@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pusher_core.config import AppConfig, Limits
-from pusher_core.encryption import EncryptedPayload, decrypt
+from pusher_core.encryption import EncryptedPayload, decrypt, encrypt
 from pusher_core.errors import (
     ConfigurationError,
     InvalidArgumentError,
@@ -365,3 +365,10 @@ def test_decrypt_of_an_encrypted_payload_holding_non_bytes_is_named(
     with pytest.raises(InvalidArgumentTypeError) as caught:
         decrypt(ENCRYPTED, EncryptedPayload(nonce=nonce, ciphertext=ciphertext), MASTER)
     assert caught.value.argument == "payload"
+
+
+@pytest.mark.parametrize("plaintext", [None, b"data", 5, ["data"]])
+def test_encrypt_of_a_plaintext_that_is_not_a_str_is_named(plaintext: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        encrypt(ENCRYPTED, plaintext, MASTER, b"n" * 24)
+    assert caught.value.argument == "plaintext"
