@@ -149,6 +149,13 @@ def _body_bytes(body: object) -> bytes:
 
 def _media_type(content_type: str | None, body: bytes) -> tuple[str, str]:
     """The body's format (`form` or `json`) and charset, from the Content-Type."""
+    if isinstance(content_type, (bytes, bytearray)):
+        content_type = bytes(content_type).decode("latin-1")  # how HTTP carries header bytes
+    elif content_type is not None and not isinstance(content_type, str):
+        raise InvalidArgumentTypeError(
+            "content_type",
+            f"must be the header's str or bytes, or None; got {type(content_type).__name__}",
+        )
     if content_type is None or not content_type.strip():
         # No header: sniff. pusher-js always sends one, other clients may not.
         return ("json" if body.lstrip()[:1] == b"{" else "form"), "utf-8"
@@ -240,7 +247,8 @@ def parse_channel_auth_request(
 
     Args:
         body: the raw request body.
-        content_type: the `Content-Type` header, parameters included; None to sniff.
+        content_type: the `Content-Type` header, parameters included (str, or bytes
+            as ASGI gives it); None to sniff.
         limits: channel-name limits (the app's `config.limits`); defaults apply if None.
 
     Raises:

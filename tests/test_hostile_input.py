@@ -16,6 +16,13 @@ from typing import Any
 
 import pytest
 
+from pusher_core.auth_endpoints import (
+    ChannelAuthRequest,
+    channel_auth_response,
+    parse_channel_auth_request,
+    parse_user_auth_request,
+    user_auth_response,
+)
 from pusher_core.config import AppConfig, Limits
 from pusher_core.encryption import EncryptedPayload, decrypt, encrypt
 from pusher_core.errors import (
@@ -372,3 +379,28 @@ def test_encrypt_of_a_plaintext_that_is_not_a_str_is_named(plaintext: Any) -> No
     with pytest.raises(InvalidArgumentTypeError) as caught:
         encrypt(ENCRYPTED, plaintext, MASTER, b"n" * 24)
     assert caught.value.argument == "plaintext"
+
+
+# --- auth endpoints -----------------------------------------------------------------------
+
+FORM_BODY = b"socket_id=1.1&channel_name=private-a"
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_a_content_type_given_as_bytes_is_read_as_latin_1() -> None:
+    expected = ChannelAuthRequest(socket_id="1.1", channel_name="private-a")
+    assert parse_channel_auth_request(FORM_BODY, FORM.encode()) == expected  # type: ignore[arg-type]
+    assert parse_channel_auth_request(FORM_BODY, bytearray(FORM.encode())) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("content_type", [5, ["application/json"], object()])
+def test_a_content_type_of_another_type_is_named(content_type: Any) -> None:
+    for parse in (
+        lambda: parse_channel_auth_request(FORM_BODY, content_type),
+        lambda: parse_user_auth_request(FORM_BODY, content_type),
+        lambda: channel_auth_response(CONFIG, FORM_BODY, content_type, lambda _: True),
+        lambda: user_auth_response(CONFIG, FORM_BODY, content_type, lambda _: {"id": "u"}),
+    ):
+        with pytest.raises(InvalidArgumentTypeError) as caught:
+            parse()
+        assert caught.value.argument == "content_type"
