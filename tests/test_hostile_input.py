@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from pusher_core.auth_endpoints import (
+    AuthRequestError,
     ChannelAuthRequest,
     channel_auth_response,
     parse_channel_auth_request,
@@ -404,3 +405,19 @@ def test_a_content_type_of_another_type_is_named(content_type: Any) -> None:
         with pytest.raises(InvalidArgumentTypeError) as caught:
             parse()
         assert caught.value.argument == "content_type"
+
+
+@pytest.mark.parametrize(
+    "charset",
+    ["base64", "hex", "zlib", "bz2", "rot13", "uu", "quopri", "undefined", "\x00", "\ud800"],
+)
+@pytest.mark.parametrize("media", [FORM, "application/json"])
+def test_a_charset_that_is_not_a_text_encoding_is_a_415_naming_content_type(
+    media: str, charset: str
+) -> None:
+    content_type = f"{media}; charset={charset}"
+    with pytest.raises(AuthRequestError) as caught:
+        parse_channel_auth_request(FORM_BODY, content_type)
+    assert (caught.value.argument, caught.value.status) == ("content_type", 415)
+    response = channel_auth_response(CONFIG, FORM_BODY, content_type, lambda _: True)
+    assert response.status == 415
