@@ -253,6 +253,10 @@ def parse_channel_auth_request(
     Raises:
         AuthRequestError: naming the missing or invalid field, with the status to answer.
     """
+    if limits is not None and not isinstance(limits, Limits):
+        raise InvalidArgumentTypeError(
+            "limits", f"must be the app's config.limits or None, got {type(limits).__name__}"
+        )
     fields = _fields(body, content_type)
     socket_id = _socket_id(fields)
     channel = _single(fields, "channel_name")

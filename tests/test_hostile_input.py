@@ -421,3 +421,10 @@ def test_a_charset_that_is_not_a_text_encoding_is_a_415_naming_content_type(
     assert (caught.value.argument, caught.value.status) == ("content_type", 415)
     response = channel_auth_response(CONFIG, FORM_BODY, content_type, lambda _: True)
     assert response.status == 415
+
+
+@pytest.mark.parametrize("limits", [5, {"max_channel_name_length": 10}, "limits"])
+def test_auth_request_limits_that_are_not_limits_are_named(limits: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        parse_channel_auth_request(FORM_BODY, FORM, limits=limits)
+    assert caught.value.argument == "limits"
