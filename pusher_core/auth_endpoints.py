@@ -296,6 +296,13 @@ def _rejected(exc: AuthRequestError) -> AuthResponse:
 _FORBIDDEN = _json_response(403, {"error": "forbidden"})
 
 
+def _check_decide(decide: object) -> None:
+    if not callable(decide):
+        raise InvalidArgumentTypeError(
+            "decide", f"must be a function of the parsed request, got {type(decide).__name__}"
+        )
+
+
 def channel_auth_response(
     config: AppConfig,
     body: bytes,
@@ -323,6 +330,7 @@ def channel_auth_response(
             server's bugs: let them become a 500.
         InvalidArgumentTypeError: `decide` returned something else.
     """
+    _check_decide(decide)
     try:
         request = parse_channel_auth_request(body, content_type, limits=config.limits)
     except AuthRequestError as exc:
@@ -379,6 +387,7 @@ def user_auth_response(
         InvalidArgumentError: `decide` returned invalid `user_data` (the server's bug).
         InvalidArgumentTypeError: same, for a value of the wrong type.
     """
+    _check_decide(decide)
     try:
         request = parse_user_auth_request(body, content_type)
     except AuthRequestError as exc:

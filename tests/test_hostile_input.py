@@ -428,3 +428,12 @@ def test_auth_request_limits_that_are_not_limits_are_named(limits: Any) -> None:
     with pytest.raises(InvalidArgumentTypeError) as caught:
         parse_channel_auth_request(FORM_BODY, FORM, limits=limits)
     assert caught.value.argument == "limits"
+
+
+@pytest.mark.parametrize("decide", [None, True, {"user_id": "u"}, "allow"])
+def test_a_decide_that_is_not_callable_is_named(decide: Any) -> None:
+    for respond in (channel_auth_response, user_auth_response):
+        for body in (FORM_BODY, b"not a request"):
+            with pytest.raises(InvalidArgumentTypeError) as caught:
+                respond(CONFIG, body, FORM, decide)
+            assert caught.value.argument == "decide"
