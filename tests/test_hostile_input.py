@@ -24,6 +24,7 @@ from pusher_core.auth_endpoints import (
     parse_user_auth_request,
     user_auth_response,
 )
+from pusher_core.channels import ChannelKind, channel_kind
 from pusher_core.config import AppConfig, Limits
 from pusher_core.encryption import EncryptedPayload, decrypt, encrypt
 from pusher_core.errors import (
@@ -437,3 +438,20 @@ def test_a_decide_that_is_not_callable_is_named(decide: Any) -> None:
             with pytest.raises(InvalidArgumentTypeError) as caught:
                 respond(CONFIG, body, FORM, decide)
             assert caught.value.argument == "decide"
+
+
+# --- channel kinds ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [None, b"private-a", 5, ["private-a"]])
+def test_channel_kind_of_a_name_that_is_not_a_str_is_named(name: Any) -> None:
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        channel_kind(name)
+    assert caught.value.argument == "name"
+
+
+def test_channel_kind_of_a_str_subclass_still_classifies() -> None:
+    class Name(str):
+        __slots__ = ()
+
+    assert channel_kind(Name("presence-a")) is ChannelKind.PRESENCE
