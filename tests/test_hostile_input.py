@@ -12,10 +12,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
 
+from pusher_core.auth import authenticate_user, authorize_channel
 from pusher_core.auth_endpoints import (
     AuthRequestError,
     ChannelAuthRequest,
@@ -25,15 +27,30 @@ from pusher_core.auth_endpoints import (
     user_auth_response,
 )
 from pusher_core.channels import ChannelKind, channel_kind
+from pusher_core.compat import authenticate, authenticate_user as compat_authenticate_user
 from pusher_core.config import AppConfig, Limits
 from pusher_core.encryption import EncryptedPayload, decrypt, encrypt
 from pusher_core.errors import (
     ConfigurationError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
+    PusherError,
 )
-from pusher_core.events import trigger_batch_request, trigger_bulk_requests
-from pusher_core.queries import get_request
+from pusher_core.events import (
+    BatchEvent,
+    send_to_user_request,
+    trigger_batch_request,
+    trigger_bulk_requests,
+    trigger_request,
+)
+from pusher_core.queries import (
+    channel_request,
+    channels_request,
+    get_request,
+    post_request,
+    terminate_connections_request,
+    users_request,
+)
 from pusher_core.responses import (
     parse_batch,
     parse_channel,
@@ -67,6 +84,176 @@ def nested(depth: int, shape: str = "list") -> Any:
 
 
 DEEP = [nested(1000, "list"), nested(1000, "dict"), nested(5000, "list")]
+DEEP_IDS = ["list 1000", "dict 1000", "list 5000"]
+
+
+# --- the defects the issue lists -----------------------------------------------------------
+
+SEALED = AppConfig.from_options("1", "key", SECRET, encryption_master_key_base64=MASTER_B64)
+EVENT = {"channel": "a", "name": "e", "data": "d"}
+Build = Callable[[], object]
+
+
+def _raises_naming(error: type[Exception], argument: str, build: Build) -> None:
+    with pytest.raises(error) as caught:
+        build()
+    assert caught.value.argument == argument  # type: ignore[attr-defined]
+    assert type(caught.value) is error
+
+
+@pytest.mark.parametrize("data", DEEP, ids=DEEP_IDS)
+def test_deeply_nested_event_data_is_an_invalid_argument_naming_it(data: Any) -> None:
+    event = {**EVENT, "data": data}
+    cases: list[tuple[str, Build]] = [
+        (
+            "data",
+            lambda: trigger_request(CONFIG, channels="a", event_name="e", data=data, timestamp=1),
+        ),
+        (
+            "data",
+            lambda: send_to_user_request(
+                CONFIG, user_id="u", event_name="e", data=data, timestamp=1
+            ),
+        ),
+        (
+            "batch[1].data",
+            lambda: trigger_batch_request(CONFIG, events=[EVENT, event], timestamp=1),
+        ),
+        (
+            "batch[1].data",
+            lambda: trigger_bulk_requests(CONFIG, events=[EVENT, event], timestamp=1),
+        ),
+        (
+            "batch[0].data",
+            lambda: trigger_batch_request(CONFIG, events=[BatchEvent(**event)], timestamp=1),
+        ),
+    ]
+    for argument, build in cases:
+        _raises_naming(InvalidArgumentError, argument, build)
+
+
+@pytest.mark.parametrize("info", DEEP, ids=DEEP_IDS)
+def test_deeply_nested_member_info_is_an_invalid_argument_naming_it(info: Any) -> None:
+    member = {"user_id": "u", "user_info": info}
+    cases: list[tuple[str, Build]] = [
+        (
+            "user_info",
+            lambda: authorize_channel(
+                CONFIG, channel="presence-a", socket_id="1.1", user_id="u", user_info=info
+            ),
+        ),
+        (
+            "custom_data",
+            lambda: authorize_channel(
+                CONFIG, channel="presence-a", socket_id="1.1", custom_data=member
+            ),
+        ),
+        ("custom_data", lambda: authenticate(CONFIG, "presence-a", "1.1", member)),
+        (
+            "custom_data",
+            lambda: channel_auth_response(
+                CONFIG, b"socket_id=1.1&channel_name=presence-a", None, lambda _: member
+            ),
+        ),
+    ]
+    for argument, build in cases:
+        _raises_naming(InvalidArgumentError, argument, build)
+
+
+@pytest.mark.parametrize("info", DEEP, ids=DEEP_IDS)
+def test_deeply_nested_user_data_is_an_invalid_argument_naming_it(info: Any) -> None:
+    user_data = {"id": "u", "user_info": info}
+    cases: list[Build] = [
+        lambda: authenticate_user(CONFIG, socket_id="1.1", user_data=user_data),
+        lambda: compat_authenticate_user(CONFIG, "1.1", user_data),
+        lambda: user_auth_response(CONFIG, b"socket_id=1.1", None, lambda _: user_data),
+    ]
+    for build in cases:
+        _raises_naming(InvalidArgumentError, "user_data", build)
+
+
+@pytest.mark.parametrize("body", DEEP, ids=DEEP_IDS)
+def test_a_deeply_nested_post_body_is_an_invalid_argument_naming_body(body: Any) -> None:
+    _raises_naming(
+        InvalidArgumentError,
+        "body",
+        lambda: post_request(CONFIG, path="/x", body=body, timestamp=1),
+    )
+
+
+@pytest.mark.parametrize("timestamp", [HUGE, -HUGE], ids=["10**5000", "-10**5000"])
+def test_a_5000_digit_timestamp_is_an_invalid_argument_naming_timestamp(timestamp: int) -> None:
+    cases: list[Build] = [
+        lambda: sign_request(CONFIG, method="GET", path="/apps/1/x", timestamp=timestamp),
+        lambda: trigger_request(
+            CONFIG, channels="a", event_name="e", data="d", timestamp=timestamp
+        ),
+        lambda: trigger_batch_request(CONFIG, events=[EVENT], timestamp=timestamp),
+        lambda: trigger_bulk_requests(CONFIG, events=[EVENT], timestamp=timestamp),
+        lambda: send_to_user_request(
+            CONFIG, user_id="u", event_name="e", data="d", timestamp=timestamp
+        ),
+        lambda: channels_request(CONFIG, timestamp=timestamp),
+        lambda: channel_request(CONFIG, channel="a", timestamp=timestamp),
+        lambda: users_request(CONFIG, channel="presence-a", timestamp=timestamp),
+        lambda: terminate_connections_request(CONFIG, user_id="u", timestamp=timestamp),
+        lambda: get_request(CONFIG, path="/channels", timestamp=timestamp),
+        lambda: post_request(CONFIG, path="/x", body={}, timestamp=timestamp),
+    ]
+    for build in cases:
+        _raises_naming(InvalidArgumentError, "timestamp", build)
+
+
+ENCRYPTED_EVENT = {"channel": "private-encrypted-a", "name": "e", "data": "secret"}
+
+
+@pytest.mark.parametrize(
+    "nonce",
+    [b"", "x" * 24, b"x" * 65, b"x" * 23, b"x" * 25, bytearray(b"x" * 24), 24],
+    ids=["b''", "str of 24", "65 bytes", "23 bytes", "25 bytes", "bytearray", "int"],
+)
+def test_a_bad_nonce_gives_batch_and_bulk_the_error_trigger_gives(nonce: Any) -> None:
+    with pytest.raises(PusherError) as single:
+        trigger_request(
+            SEALED,
+            channels="private-encrypted-a",
+            event_name="e",
+            data="d",
+            timestamp=1,
+            nonce=nonce,
+        )
+    assert (type(single.value), single.value.argument) == (InvalidArgumentTypeError, "nonce")  # type: ignore[attr-defined]
+    for build in (trigger_batch_request, trigger_bulk_requests):
+        batches: list[list[Any]] = [[ENCRYPTED_EVENT], [EVENT, BatchEvent(**ENCRYPTED_EVENT)]]
+        for events in batches:
+            _raises_naming(
+                type(single.value),
+                "nonce",
+                partial(build, SEALED, events=events, timestamp=1, nonce=nonce),
+            )
+
+
+@pytest.mark.parametrize(
+    "secrets",
+    [
+        {"old": ""},
+        {"key": SECRET, "old": ""},
+        {"old": None},
+        {"old": 5},
+        {"old": b"s"},
+        {"": "s"},
+        {5: "s"},
+    ],
+    ids=["empty", "empty beside a good one", "None", "int", "bytes", "empty key", "int key"],
+)
+def test_empty_or_non_string_secrets_are_a_configuration_error(secrets: Any) -> None:
+    body = b'{"time_ms": 0, "events": []}'
+    headers = {"X-Pusher-Key": "old", "X-Pusher-Signature": "0" * 64}
+    for config in (None, CONFIG):
+        with pytest.raises(ConfigurationError, match=r"^secrets: "):
+            verify_webhook(config, headers=headers, body=body, now_ms=0, secrets=secrets)
+    with pytest.raises(ConfigurationError, match=r"^secrets: "):
+        verify_request(method="GET", path="/", query="", body=b"", secrets=secrets, now=0)
 
 
 # --- configuration ----------------------------------------------------------------------
