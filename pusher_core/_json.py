@@ -7,7 +7,8 @@ Rules:
   is honoured for user data and API answers; protocol envelopes use the standard codec.
 - Only `json`'s public API; the standard encoder is built once.
 - Parsing is total where callers need it to be: `loads` raises only `ValueError`
-  (text that is not JSON, or nested too deeply to parse).
+  (text that is not JSON, or nested too deeply to parse), and the caller's
+  `InvalidArgumentTypeError` for a decoder that is not a `json.JSONDecoder` class.
 """
 
 from __future__ import annotations
@@ -63,9 +64,14 @@ def loads(text: str | bytes, decoder: type[json.JSONDecoder] | None = None) -> A
     Raises:
         ValueError: the text is not JSON (`json.JSONDecodeError`, `UnicodeDecodeError`),
             or is nested too deeply to parse.
+        InvalidArgumentTypeError: `decoder` is not a `json.JSONDecoder` subclass.
     """
     try:
         if decoder is not None:
+            if not (isinstance(decoder, type) and issubclass(decoder, json.JSONDecoder)):
+                raise InvalidArgumentTypeError(
+                    "decoder", "must be a subclass of json.JSONDecoder, or None"
+                )
             return json.loads(text, cls=decoder)
         if isinstance(text, bytes):
             # JSON between systems is UTF-8 (RFC 8259): decoding first skips `json`'s

@@ -37,7 +37,6 @@ Rules:
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeAlias
@@ -149,6 +148,13 @@ def _body_bytes(body: object) -> bytes:
 
 def _media_type(content_type: str | None, body: bytes) -> tuple[str, str]:
     """The body's format (`form` or `json`) and charset, from the Content-Type."""
+    if isinstance(content_type, (bytes, bytearray)):
+        content_type = bytes(content_type).decode("latin-1")  # how HTTP carries header bytes
+    elif content_type is not None and not isinstance(content_type, str):
+        raise InvalidArgumentTypeError(
+            "content_type",
+            f"must be the header's str or bytes, or None; got {type(content_type).__name__}",
+        )
     if content_type is None or not content_type.strip():
         # No header: sniff. pusher-js always sends one, other clients may not.
         return ("json" if body.lstrip()[:1] == b"{" else "form"), "utf-8"
@@ -160,8 +166,8 @@ def _media_type(content_type: str | None, body: bytes) -> tuple[str, str]:
         if name.strip().lower() == "charset":
             charset = value.strip().strip('"').lower() or "utf-8"
     try:
-        codecs.lookup(charset)
-    except LookupError:
+        "".encode(charset)  # a text encoding Python knows (base64, zlib and rot13 are not)
+    except (LookupError, ValueError):  # ValueError: a name with NUL or a lone surrogate
         raise AuthRequestError(
             "content_type", f"charset {charset[:40]!r} is not supported; send UTF-8", 415
         ) from None
@@ -240,12 +246,17 @@ def parse_channel_auth_request(
 
     Args:
         body: the raw request body.
-        content_type: the `Content-Type` header, parameters included; None to sniff.
+        content_type: the `Content-Type` header, parameters included (str, or bytes
+            as ASGI gives it); None to sniff.
         limits: channel-name limits (the app's `config.limits`); defaults apply if None.
 
     Raises:
         AuthRequestError: naming the missing or invalid field, with the status to answer.
     """
+    if limits is not None and not isinstance(limits, Limits):
+        raise InvalidArgumentTypeError(
+            "limits", f"must be the app's config.limits or None, got {type(limits).__name__}"
+        )
     fields = _fields(body, content_type)
     socket_id = _socket_id(fields)
     channel = _single(fields, "channel_name")
@@ -285,6 +296,13 @@ def _rejected(exc: AuthRequestError) -> AuthResponse:
 _FORBIDDEN = _json_response(403, {"error": "forbidden"})
 
 
+def _check_decide(decide: object) -> None:
+    if not callable(decide):
+        raise InvalidArgumentTypeError(
+            "decide", f"must be a function of the parsed request, got {type(decide).__name__}"
+        )
+
+
 def channel_auth_response(
     config: AppConfig,
     body: bytes,
@@ -312,6 +330,7 @@ def channel_auth_response(
             server's bugs: let them become a 500.
         InvalidArgumentTypeError: `decide` returned something else.
     """
+    _check_decide(decide)
     try:
         request = parse_channel_auth_request(body, content_type, limits=config.limits)
     except AuthRequestError as exc:
@@ -368,6 +387,7 @@ def user_auth_response(
         InvalidArgumentError: `decide` returned invalid `user_data` (the server's bug).
         InvalidArgumentTypeError: same, for a value of the wrong type.
     """
+    _check_decide(decide)
     try:
         request = parse_user_auth_request(body, content_type)
     except AuthRequestError as exc:

@@ -66,6 +66,8 @@ _PUBLIC, _PRIVATE, _ENCRYPTED, _PRESENCE, _SERVER_TO_USER = ChannelKind
 
 def channel_kind(name: str) -> ChannelKind:
     """Classify a channel by prefix (cache variants authorize like their base)."""
+    if type(name) is not str:
+        _require_str(name, "name")
     if name.startswith(PRIVATE_PREFIX):
         return _ENCRYPTED if name.startswith(ENCRYPTED_PREFIX) else _PRIVATE
     if name.startswith(PRESENCE_PREFIX):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import re
 import warnings
@@ -23,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 from pusher_core.encryption import MASTER_KEY_BYTES
-from pusher_core.errors import ConfigurationError
+from pusher_core.errors import ConfigurationError, InvalidArgumentTypeError, shown
 from pusher_core.signing import Signer
 
 __all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "parse_master_key"]
@@ -37,7 +38,9 @@ _URL_SHAPE = "http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID"
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or value < 1:
-        raise ConfigurationError(f"limit {attribute.name} must be a positive int, got {value!r}")
+        raise ConfigurationError(
+            f"limit {attribute.name} must be a positive int, got {shown(value)}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +68,7 @@ def _check_str(name: str, value: object) -> None:
 def _check_app_id(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _APP_ID.match(value):
         raise ConfigurationError(
-            f"app_id must be the app's numeric id, e.g. '123456'; got {value!r}"
+            f"app_id must be the app's numeric id, e.g. '123456'; got {shown(value)}"
         )
 
 
@@ -83,13 +86,13 @@ def _check_secret(_instance: object, _attribute: attrs.Attribute[Any], value: An
 def _check_host(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _HOST.match(value):
         raise ConfigurationError(
-            f"host must be a bare host name or IP, without scheme, port or path; got {value!r}"
+            f"host must be a bare host name or IP, without scheme, port or path; got {shown(value)}"
         )
 
 
 def _check_port(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (type(value) is not int or not 0 < value < 65536):  # noqa: PLR2004
-        raise ConfigurationError(f"port must be an int in 1..65535 or None, got {value!r}")
+        raise ConfigurationError(f"port must be an int in 1..65535 or None, got {shown(value)}")
 
 
 def _check_master_key(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -103,6 +106,18 @@ def _check_codec(_instance: object, attribute: attrs.Attribute[Any], value: Any)
         raise ConfigurationError(f"{attribute.name} must be a subclass of {base.__name__} or None")
 
 
+def _check_scheme(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value not in ("http", "https"):
+        raise ConfigurationError(f"scheme must be 'http' or 'https', got {shown(value)}")
+
+
+def _check_limits(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Limits):
+        raise ConfigurationError(
+            f"limits must be a pusher_core.Limits value, got {type(value).__name__}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class AppConfig:
     """Everything pure builders need to know about one Channels app.
@@ -114,9 +129,7 @@ class AppConfig:
     app_id: str = attrs.field(validator=_check_app_id)
     key: str = attrs.field(validator=_check_key)
     secret: str = attrs.field(repr=False, validator=_check_secret)
-    scheme: Literal["http", "https"] = attrs.field(
-        default="https", validator=attrs.validators.in_(("http", "https"))
-    )
+    scheme: Literal["http", "https"] = attrs.field(default="https", validator=_check_scheme)
     host: str = attrs.field(default=f"api-{DEFAULT_CLUSTER}.pusher.com", validator=_check_host)
     port: int | None = attrs.field(default=None, validator=_check_port)
     encryption_master_key: bytes | None = attrs.field(
@@ -124,7 +137,7 @@ class AppConfig:
     )
     json_encoder: type[json.JSONEncoder] | None = attrs.field(default=None, validator=_check_codec)
     json_decoder: type[json.JSONDecoder] | None = attrs.field(default=None, validator=_check_codec)
-    limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
+    limits: Limits = attrs.field(factory=Limits, validator=_check_limits)
 
     # Derived once, after the fields are checked (so the class needs no `__getattr__`,
     # which would slow every attribute read on the hot paths).
@@ -165,14 +178,17 @@ class AppConfig:
         `host` wins over `cluster`; with neither, the host is `api-mt1.pusher.com`.
         """
         if isinstance(app_id, int) and not isinstance(app_id, bool):
-            app_id = str(app_id)
+            with contextlib.suppress(ValueError):  # over 4,300 digits: the field refuses it
+                app_id = str(app_id)
         if not isinstance(ssl, bool):
             raise ConfigurationError(f"ssl must be True or False, got {type(ssl).__name__}")
         if host is None:
             if cluster is None:
                 cluster = DEFAULT_CLUSTER
             if not isinstance(cluster, str) or not _CLUSTER.match(cluster):
-                raise ConfigurationError(f"cluster must look like 'mt1' or 'eu', got {cluster!r}")
+                raise ConfigurationError(
+                    f"cluster must look like 'mt1' or 'eu', got {shown(cluster)}"
+                )
             host = f"api-{cluster}.pusher.com"
         elif cluster is not None:
             warnings.warn(
@@ -262,6 +278,10 @@ class AppConfig:
         `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` is read too. The caller passes
         the mapping (usually the process environment), so this stays pure and testable.
         """
+        if not isinstance(environ, Mapping):
+            raise InvalidArgumentTypeError(
+                "environ", f"must be a mapping such as os.environ, got {type(environ).__name__}"
+            )
         master = environ.get("PUSHER_ENCRYPTION_MASTER_KEY_BASE64") or None
         url = environ.get("PUSHER_URL")
         if url:
@@ -314,11 +334,14 @@ def parse_master_key(raw: str | bytes | None, base64_key: str | bytes | None) ->
             DeprecationWarning,
             stacklevel=3,
         )
-        key = raw.encode("utf-8") if isinstance(raw, str) else raw
-        if not isinstance(key, bytes) or len(key) != MASTER_KEY_BYTES:
+        try:
+            given: object = raw.encode("utf-8") if isinstance(raw, str) else raw
+        except UnicodeEncodeError:  # a lone surrogate: not 32 bytes of anything
+            given = None
+        if not isinstance(given, bytes) or len(given) != MASTER_KEY_BYTES:
             raise ConfigurationError(
                 "encryption_master_key must be 32 characters; prefer "
                 "encryption_master_key_base64 (`openssl rand -base64 32`)"
             )
-        return key
+        return given
     return None

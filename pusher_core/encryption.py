@@ -142,6 +142,10 @@ def encrypt(
     Never reuse a nonce with the same channel key: draw a fresh random one
     per event (the `Pusher` shell does).
     """
+    if not isinstance(plaintext, str):
+        raise InvalidArgumentTypeError(
+            "plaintext", f"must be the event's data as a str, got {type(plaintext).__name__}"
+        )
     box = _secret_box(shared_secret(channel, master_key))
     sealed = box.encrypt(_utf8(plaintext, "plaintext"), check_nonce(nonce))
     return EncryptedPayload(nonce=nonce, ciphertext=sealed.ciphertext)
@@ -156,6 +160,8 @@ def decrypt(channel: str, payload: EncryptedPayload | str, master_key: bytes | N
             "payload",
             f"must be the event's data string or an EncryptedPayload, got {type(payload).__name__}",
         )
+    if not isinstance(payload.nonce, bytes) or not isinstance(payload.ciphertext, bytes):
+        raise InvalidArgumentTypeError("payload", "its nonce and ciphertext must be bytes")
     box = _secret_box(shared_secret(channel, master_key))
     from nacl.exceptions import CryptoError  # loaded by _secret_box already
 

@@ -50,11 +50,26 @@ __all__ = [
     "TLSError",
     "TransportError",
     "TransportTimeoutError",
+    "shown",
 ]
 
 
 class PusherError(Exception):
     """Base class of every error pusher-core raises."""
+
+
+def shown(value: object, limit: int = 100) -> str:
+    """`repr(value)` for a message, cut to `limit` characters; `<type>` when it cannot be printed.
+
+    A message that quotes the caller's value must not fail itself: an int of more
+    than 4,300 digits has no `repr` (`ValueError`), nor has data nested about 1,000
+    levels deep (`RecursionError`).
+    """
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 # --- local: the caller must change something ---------------------------------

@@ -37,6 +37,7 @@ from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
     PayloadTooLargeError,
+    shown,
 )
 from pusher_core.signing import sign_request
 from pusher_core.transport import HttpRequest
@@ -172,12 +173,16 @@ def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
         unknown = set(event) - _BATCH_KEYS
         raise InvalidArgumentError(
             f"batch[{index}]",
-            f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
+            f"unknown keys {sorted(map(_key_name, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
         )
     for required in ("channel", "name", "data"):
         if required not in event:
             raise InvalidArgumentError(f"batch[{index}]", f"is missing {required!r}")
     return event  # a mapping that is not a dict
+
+
+def _key_name(key: object) -> str:
+    return key if isinstance(key, str) else shown(key)  # a 5,000-digit int has no str()
 
 
 def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | None) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote
@@ -22,8 +23,13 @@ from urllib.parse import parse_qsl, quote
 import attrs
 
 from pusher_core._version import __version__
-from pusher_core.errors import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
-from pusher_core.transport import HttpRequest, encode_query, is_unreserved
+from pusher_core.errors import (
+    ConfigurationError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    shown,
+)
+from pusher_core.transport import HttpRequest, encode_query, is_unreserved, received_body
 
 if TYPE_CHECKING:
     from pusher_core.config import AppConfig
@@ -180,7 +186,7 @@ def _check_params(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
     for key, value in params.items():
         if not isinstance(key, str) or not isinstance(value, (str, int)) or isinstance(value, bool):
             raise InvalidArgumentTypeError(
-                "params", f"keys must be str and values str or int; got {key!r}={value!r}"
+                "params", f"keys must be str and values str or int; got {shown(key)}={shown(value)}"
             )
         lower = key.lower()
         text = value if isinstance(value, str) else _int_text(value, "params")
@@ -237,6 +243,8 @@ def sign_request(
         params: extra query parameters (signed raw, encoded on the wire).
         body: the exact body bytes (JSON for POST).
     """
+    if type(method) is not str or type(path) is not str or type(body) is not bytes:
+        method, path, body = _request_parts(method, path, body)
     method = method.upper()
     checked = _check_params(params)
     pairs = list(checked)
@@ -249,7 +257,10 @@ def sign_request(
     # them gives `string_to_sign`'s query, whose raw text is reused for the wire.
     pairs.sort()
     text = _query_text(pairs)
-    signature = config.signer.sign(_signed_text(method, path, text), "path")
+    try:
+        signature = config.signer.sign(_signed_text(method, path, text), "path")
+    except InvalidArgumentError:  # params and the key are checked: the method or the path
+        raise _lone_surrogate(method) from None
     query = (*pairs, ("auth_signature", signature))
     # The wire query is the signed text itself when nothing in it needs escaping:
     # timestamp, version, digests and names are unreserved by construction, so only
@@ -269,6 +280,29 @@ def sign_request(
         _JSON_HEADERS if body else _BARE_HEADERS,
         body,
         f"{path}?{wire}",
+    )
+
+
+def _request_parts(method: object, path: object, body: object) -> tuple[str, str, bytes]:
+    """`sign_request`'s method, path and body as str, str and bytes, or the error naming one."""
+    for argument, value in (("method", method), ("path", path)):
+        if not isinstance(value, str):
+            raise InvalidArgumentTypeError(argument, f"must be a str, got {type(value).__name__}")
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise InvalidArgumentTypeError("body", f"must be bytes, got {type(body).__name__}")
+    return str(method), str(path), bytes(body)
+
+
+def _lone_surrogate(method: str) -> InvalidArgumentError:
+    """The error for a method or path that cannot be UTF-8, naming the one that is not."""
+    try:
+        method.encode("utf-8")
+    except UnicodeEncodeError:
+        argument = "method"
+    else:
+        argument = "path"
+    return InvalidArgumentError(
+        argument, "holds a lone surrogate, which cannot be sent as UTF-8; fix the text"
     )
 
 
@@ -360,13 +394,21 @@ def verify_request(
 
     Returns:
         `ValidRequest`, or `RejectedRequest` with the reason. Never raises on
-        hostile input.
+        hostile input: any query (a str, bytes, or pairs; what is not a pair of
+        strings is ignored) and any body bytes get a verdict.
+
+    Raises:
+        ConfigurationError: a secret (or key) in `secrets` is empty or not a string.
+        InvalidArgumentTypeError: only for the caller's own arguments of the wrong
+            type: `secrets`, `now` or `skew_seconds` (finite numbers), a method or
+            path that is not a str, or a body that is not bytes or str.
     """
     check_secrets(secrets)
-    pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else list(query)
-    params: dict[str, str] = {}
-    for k, v in pairs:
-        params.setdefault(k.lower(), v)
+    raw = _received_body(method, path, body, now, skew_seconds)
+    if raw is None:  # a str that no client can have sent as bytes
+        return RejectedRequest(reason=RequestRejectReason.BODY_MD5_MISMATCH)
+    body = raw
+    params = _received_params(query)
     try:
         key = params["auth_key"]
         stamp = params["auth_timestamp"]
@@ -387,3 +429,51 @@ def verify_request(
     if reason is not None:
         return RejectedRequest(reason=reason)
     return ValidRequest(key=key, timestamp=int(stamp))
+
+
+def _received_body(
+    method: object, path: object, body: object, now: object, skew_seconds: object
+) -> bytes | None:
+    """`verify_request`'s body as bytes (None: a str no client sent), once its arguments check.
+
+    The caller's own arguments of the wrong type raise: the method and path must
+    be str, the body bytes-like or str, the clock finite numbers.
+    """
+    if not isinstance(method, str) or not isinstance(path, str):
+        _request_parts(method, path, b"")  # raises, naming the one that is not a str
+    for argument, value in (("now", now), ("skew_seconds", skew_seconds)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidArgumentTypeError(argument, "must be a number of seconds")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidArgumentTypeError(argument, "must be finite")
+    if skew_seconds < 0:  # type: ignore[operator]  # a number, checked above
+        raise InvalidArgumentError("skew_seconds", "must not be negative")
+    return received_body(body)
+
+
+def _received_params(query: object) -> dict[str, str]:
+    """The received query's parameters by lower-cased name, the first value of each kept.
+
+    A str is the raw query; bytes are too (UTF-8; undecodable bytes cannot match
+    a signature). Of given pairs, only pairs of strings count; anything else is
+    no query at all.
+    """
+    if isinstance(query, (bytes, bytearray, memoryview)):
+        query = bytes(query).decode("utf-8", "surrogateescape")
+    if isinstance(query, str):
+        pairs = parse_qsl(query, keep_blank_values=True)
+    elif isinstance(query, Iterable):
+        pairs = [
+            (pair[0], pair[1])
+            for pair in query
+            if isinstance(pair, (tuple, list))
+            and len(pair) == 2  # noqa: PLR2004
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+        ]
+    else:
+        pairs = []
+    params: dict[str, str] = {}
+    for k, v in pairs:
+        params.setdefault(k.lower(), v)
+    return params

@@ -529,6 +529,10 @@ def _typed(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEvent:
 
 
 def _secrets(config: AppConfig | None, secrets: object) -> Mapping[str, str] | None:
+    if type(config) is not AppConfig and config is not None:  # e.g. the secrets, positionally
+        raise InvalidArgumentTypeError(
+            "config", f"must be an AppConfig or None, got {type(config).__name__}"
+        )
     if secrets is None:
         if config is None:
             raise InvalidArgumentError(
@@ -574,10 +578,11 @@ def verify_webhook(
         ConfigurationError: a given secret (or key) is empty or not a string.
         InvalidArgumentError: neither `config` nor `secrets` was given.
         InvalidArgumentTypeError: only for the caller's own arguments of the wrong
-            type (`now_ms`, `max_age_ms`, `secrets`, or a body that is not bytes/str).
+            type (`config`, `now_ms`, `max_age_ms`, `secrets`, `decoder`, or a body
+            that is not bytes/str).
     """
     _check_arguments(now_ms, max_age_ms)
-    extra = None if secrets is None and config is not None else _secrets(config, secrets)
+    extra = None if secrets is None and type(config) is AppConfig else _secrets(config, secrets)
     if config is not None:
         master_key = config.encryption_master_key if master_key is None else master_key
         decoder = config.json_decoder if decoder is None else decoder
