@@ -1,0 +1,394 @@
+"""The core against an independent statement of the protocol.
+
+The oracle below is a second, minimal implementation of the Pusher Channels server
+protocol, written in this file from the protocol notes (protocol.md §1.2 request
+signing, §1.3-1.4 endpoints and limits, §2.1 auth strings, §3 encryption) and the
+module docstrings of pusher_core. It uses only the standard library (`json`,
+`hashlib`, `hmac`, `base64`, `urllib.parse.quote`, `re`) and PyNaCl's `SecretBox`
+for sealing, and no code of pusher_core: the tests import only public names (the
+functions under test, `AppConfig`/`Limits` as inputs, the result types and
+`PusherError`). The documented worked vectors check the oracle itself, and
+pusher_core through it.
+
+- Requests: `trigger_request`, `trigger_batch_request` and `sign_request` produce the
+  oracle's body bytes, method, path, query pairs and URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import json
+import string
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+from hypothesis import given, strategies as st
+from nacl.secret import SecretBox
+
+from property_tests.strategies import (
+    channel_names,
+    event_names,
+    json_values,
+    request_configs,
+    socket_ids,
+)
+from pusher_core.config import AppConfig
+from pusher_core.events import trigger_batch_request, trigger_request
+from pusher_core.signing import sign_request, string_to_sign
+from pusher_core.transport import HttpRequest
+
+# ======================================================================================
+# The oracle: the protocol restated, sharing no code with pusher_core.
+# ======================================================================================
+
+AUTH_VERSION = "1.0"
+PRIVATE = "private-"
+ENCRYPTED = "private-encrypted-"
+PRESENCE = "presence-"
+SERVER_TO_USER = "#server-to-user-"
+NONCE_BYTES = 24
+
+
+def compact(value: Any) -> str:
+    """Compact JSON without ASCII-escaping: the one encoding the protocol values use."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def hmac_hex(secret: str, message: str | bytes) -> str:
+    """Hex HMAC-SHA256 of `message` (UTF-8 when text) under `secret`."""
+    data = message.encode() if isinstance(message, str) else message
+    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+
+def pct(text: str) -> str:
+    """A query key or value on the wire: every reserved character percent-encoded."""
+    return quote(text, safe="")
+
+
+def event_text(data: Any) -> str:
+    """events.py: a `str` is sent as is; any other value as its compact JSON."""
+    return data if isinstance(data, str) else compact(data)
+
+
+def info_csv(info: str | list[str] | None) -> str | None:
+    """§1.3: `info` is a CSV of attribute names; none given means no `info` field."""
+    if info is None:
+        return None
+    parts = info.split(",") if isinstance(info, str) else info
+    kept = [part.strip() for part in parts if part.strip()]
+    return ",".join(kept) if kept else None
+
+
+def sealed(channel: str, plaintext: str, master_key: bytes, nonce: bytes) -> str:
+    """§3: the `data` of an encrypted event: secretbox under the channel's key, as JSON."""
+    box = SecretBox(hashlib.sha256(channel.encode() + master_key).digest())
+    ciphertext = box.encrypt(plaintext.encode(), nonce).ciphertext
+    return compact(
+        {
+            "nonce": base64.b64encode(nonce).decode(),
+            "ciphertext": base64.b64encode(ciphertext).decode(),
+        }
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Expected:
+    """What the oracle says a signed request is."""
+
+    method: str
+    path: str
+    body: bytes
+    signed: str
+    query: tuple[tuple[str, str], ...]
+    url: str
+
+
+def signed_request(
+    config: AppConfig,
+    method: str,
+    path: str,
+    body: bytes,
+    timestamp: int,
+    params: Mapping[str, str | int] | None = None,
+) -> Expected:
+    """§1.2: auth params, body_md5 for a non-empty body, sorted raw query, HMAC, encoded wire."""
+    pairs = {key.lower(): str(value) for key, value in (params or {}).items()}
+    pairs |= {
+        "auth_key": config.key,
+        "auth_timestamp": str(timestamp),
+        "auth_version": AUTH_VERSION,
+    }
+    if body:
+        pairs["body_md5"] = hashlib.md5(body).hexdigest()
+    ordered = sorted(pairs.items(), key=lambda pair: pair[0].encode())
+    signed = "\n".join([method.upper(), path, "&".join(f"{k}={v}" for k, v in ordered)])
+    # The signature is appended to the sorted query (§1.2 step 4).
+    query = (*ordered, ("auth_signature", hmac_hex(config.secret, signed)))
+    default_port = 443 if config.scheme == "https" else 80
+    port = default_port if config.port is None else config.port
+    origin = f"{config.scheme}://{config.host}" + ("" if port == default_port else f":{port}")
+    wire = "&".join(f"{pct(k)}={pct(v)}" for k, v in query)
+    return Expected(method.upper(), path, body, signed, query, f"{origin}{path}?{wire}")
+
+
+def trigger(
+    config: AppConfig,
+    channels: list[str],
+    name: str,
+    data: str,
+    timestamp: int,
+    socket_id: str | None = None,
+    info: str | None = None,
+) -> Expected:
+    """§1.3 `POST /apps/{id}/events` with `data` already the final string."""
+    envelope: dict[str, Any] = {"name": name, "channels": channels, "data": data}
+    if socket_id is not None:
+        envelope["socket_id"] = socket_id
+    if info is not None:
+        envelope["info"] = info
+    body = compact(envelope).encode()
+    return signed_request(config, "POST", f"/apps/{config.app_id}/events", body, timestamp)
+
+
+# ======================================================================================
+# Helpers
+# ======================================================================================
+
+TIMESTAMP = 1_700_000_000
+timestamps = st.integers(0, 2**63 - 1)
+
+
+def assert_request(request: HttpRequest, expected: Expected) -> None:
+    """`request` is, field for field, the request the oracle computed."""
+    assert request.method == expected.method
+    assert request.path == expected.path
+    assert request.body == expected.body
+    assert request.query == expected.query
+    assert request.url == expected.url
+    content_type = "application/json" if expected.body else None
+    assert request.header("Content-Type") == content_type
+
+
+# ======================================================================================
+# 1. trigger and batch requests are the oracle's requests
+# ======================================================================================
+
+valid_channels = st.builds(
+    str.__add__,
+    st.sampled_from(["", PRIVATE, "private-cache-", PRESENCE, SERVER_TO_USER]),
+    channel_names,
+)
+data_values = st.one_of(
+    json_values,
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+    st.just('{"some":"data"}'),
+)
+ATTRIBUTES = ["user_count", "subscription_count"]
+info_values = st.one_of(
+    st.none(),
+    st.just(""),
+    st.lists(st.sampled_from(ATTRIBUTES), max_size=2, unique=True),
+    st.sampled_from(
+        ["user_count", "user_count,subscription_count", "user_count, subscription_count"]
+    ),
+)
+
+
+@given(
+    config=request_configs(),
+    channels=st.lists(valid_channels, min_size=1, max_size=4),
+    as_str=st.booleans(),
+    name=event_names,
+    data=data_values,
+    socket_id=st.none() | socket_ids,
+    info=info_values,
+    timestamp=timestamps,
+)
+def test_trigger_request_is_the_protocol_request(
+    config: AppConfig,
+    channels: list[str],
+    as_str: bool,
+    name: str,
+    data: Any,
+    socket_id: str | None,
+    info: str | list[str] | None,
+    timestamp: int,
+) -> None:
+    """trigger_request's body, method, path, query and URL are the oracle's, bit for bit."""
+    target: str | list[str] = channels[0] if as_str and len(channels) == 1 else channels
+    request = trigger_request(
+        config,
+        channels=target,
+        event_name=name,
+        data=data,
+        timestamp=timestamp,
+        socket_id=socket_id,
+        info=info,
+    )
+    expected = trigger(
+        config, channels, name, event_text(data), timestamp, socket_id, info_csv(info)
+    )
+    assert_request(request, expected)
+
+
+@given(
+    config=request_configs(),
+    name=event_names,
+    suffix=channel_names,
+    data=data_values,
+    master_key=st.binary(min_size=32, max_size=32),
+    nonce=st.binary(min_size=NONCE_BYTES, max_size=NONCE_BYTES),
+)
+def test_encrypted_trigger_seals_the_data_as_the_protocol_says(
+    config: AppConfig, name: str, suffix: str, data: Any, master_key: bytes, nonce: bytes
+) -> None:
+    """On a private-encrypted channel, data is the secretbox of the plain data string."""
+    config = attrs.evolve(config, encryption_master_key=master_key)
+    channel = ENCRYPTED + suffix
+    request = trigger_request(
+        config, channels=channel, event_name=name, data=data, timestamp=TIMESTAMP, nonce=nonce
+    )
+    text = sealed(channel, event_text(data), master_key, nonce)
+    assert_request(request, trigger(config, [channel], name, text, TIMESTAMP))
+
+
+batch_events = st.fixed_dictionaries(
+    {"channel": valid_channels, "name": event_names, "data": data_values},
+    optional={"socket_id": st.none() | socket_ids, "info": info_values},
+)
+
+
+@given(
+    config=request_configs(),
+    events=st.lists(batch_events, min_size=1, max_size=10),
+    timestamp=timestamps,
+)
+def test_batch_request_is_the_protocol_request(
+    config: AppConfig, events: list[dict[str, Any]], timestamp: int
+) -> None:
+    """trigger_batch_request's body, method, path, query and URL are the oracle's."""
+    request = trigger_batch_request(config, events=events, timestamp=timestamp)
+    items = []
+    for event in events:
+        item = {
+            "name": event["name"],
+            "channel": event["channel"],
+            "data": event_text(event["data"]),
+        }
+        if event.get("socket_id") is not None:
+            item["socket_id"] = event["socket_id"]
+        csv = info_csv(event.get("info"))
+        if csv is not None:
+            item["info"] = csv
+        items.append(item)
+    body = compact({"batch": items}).encode()
+    path = f"/apps/{config.app_id}/batch_events"
+    assert_request(request, signed_request(config, "POST", path, body, timestamp))
+
+
+# ======================================================================================
+# 2. sign_request is the oracle's signature
+# ======================================================================================
+
+RESERVED = {"auth_key", "auth_timestamp", "auth_version", "auth_signature", "body_md5"}
+param_keys = st.text(
+    alphabet=string.ascii_letters + string.digits + "_-[]. \u00e9\u00c4\u00df",
+    min_size=1,
+    max_size=12,
+).filter(lambda k: k.lower() not in RESERVED)
+param_values = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.integers()
+params_ = st.dictionaries(param_keys, param_values, max_size=6).filter(
+    lambda params: len({k.lower() for k in params}) == len(params)  # keys are case-blind
+)
+paths = st.lists(
+    st.text(alphabet=string.ascii_letters + string.digits + "-_.~%=@,;", min_size=1, max_size=12),
+    max_size=4,
+)
+
+
+@given(
+    config=request_configs(),
+    method=st.sampled_from(["GET", "get", "Get", "POST", "post"]),
+    segments=paths,
+    params=params_,
+    body=st.just(b"") | st.binary(max_size=60),
+    timestamp=timestamps,
+)
+def test_sign_request_is_the_protocol_signature(
+    config: AppConfig,
+    method: str,
+    segments: list[str],
+    params: dict[str, str | int],
+    body: bytes,
+    timestamp: int,
+) -> None:
+    """sign_request's query, signed string and URL are the oracle's; no body_md5 without a body."""
+    path = "/".join([f"/apps/{config.app_id}", *segments])
+    request = sign_request(
+        config, method=method, path=path, timestamp=timestamp, params=params, body=body
+    )
+    expected = signed_request(config, method, path, body, timestamp, params)
+    assert_request(request, expected)
+    assert ("body_md5" in dict(request.query)) == bool(body)
+    assert string_to_sign(request.method, request.path, request.query) == expected.signed
+
+
+# ======================================================================================
+# 6. the documented vectors, through the oracle and through pusher_core
+# ======================================================================================
+
+DOC_KEY, DOC_SECRET = "278d425bdf160c739803", "7ad3773142a6692b25b8"
+DOC_CONFIG = AppConfig(app_id="3", key=DOC_KEY, secret=DOC_SECRET)
+DOC_BODY = b'{"name":"foo","channels":["project-3"],"data":"{\\"some\\":\\"data\\"}"}'
+DOC_MD5 = "ec365a775a4cd0599faeb73354201b6f"
+DOC_SIGNATURE = "da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c"
+DOC_SIGNED = (
+    "POST\n/apps/3/events\nauth_key=278d425bdf160c739803&auth_timestamp=1353088179"
+    "&auth_version=1.0&body_md5=ec365a775a4cd0599faeb73354201b6f"
+)
+
+
+def test_the_oracle_reproduces_the_request_signing_vector() -> None:
+    """The oracle signs the docs' trigger body to the docs' md5, string and signature."""
+    expected = signed_request(DOC_CONFIG, "POST", "/apps/3/events", DOC_BODY, 1353088179)
+    query = dict(expected.query)
+    assert (query["body_md5"], expected.signed) == (DOC_MD5, DOC_SIGNED)
+    assert query["auth_signature"] == DOC_SIGNATURE
+
+
+def test_trigger_request_reproduces_the_request_signing_vector() -> None:
+    """trigger_request builds the docs' body exactly and signs it to the docs' signature."""
+    request = trigger_request(
+        DOC_CONFIG,
+        channels="project-3",
+        event_name="foo",
+        data={"some": "data"},
+        timestamp=1353088179,
+    )
+    assert request.body == DOC_BODY
+    assert dict(request.query)["body_md5"] == DOC_MD5
+    assert dict(request.query)["auth_signature"] == DOC_SIGNATURE
+    assert_request(
+        request, signed_request(DOC_CONFIG, "POST", "/apps/3/events", DOC_BODY, 1353088179)
+    )
+
+
+def test_the_oracle_reproduces_the_python_suite_request_vectors() -> None:
+    """The oracle reproduces pusher-http-python's GET (md5 of empty included) and POST vectors."""
+    config = AppConfig(app_id="4", key="key", secret="secret", scheme="http", host="somehost")
+    empty_md5 = hashlib.md5(b"").hexdigest()
+    get = signed_request(
+        config, "GET", "/some/obscure/api", b"", 1000, {"foo": "bar", "body_md5": empty_md5}
+    )
+    assert dict(get.query)["auth_signature"][:8] == "5c49f04a"
+    assert dict(get.query)["auth_signature"][-4:] == "dbac"
+    post = signed_request(config, "POST", "/some/obscure/api", b'{"foo": "bar"}', 1000)
+    assert dict(post.query)["auth_signature"][:8] == "e05fa4ca"
+    assert dict(post.query)["auth_signature"][-4:] == "258b"
