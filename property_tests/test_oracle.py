@@ -15,6 +15,7 @@ pusher_core through it.
 - Acceptance: over nearly valid input, the builders accept exactly what the oracle's
   grammar accepts, and a refusal is a `PusherError` naming a parameter the oracle
   finds wrong.
+- Auth: private, presence, private-encrypted and user auth are the oracle's HMACs.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ from property_tests.strategies import (
     request_configs,
     secrets_,
     socket_ids,
+    user_ids,
 )
 from pusher_core.auth import IgnoredCustomDataWarning, authenticate_user, authorize_channel
+from pusher_core.compat import authenticate
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import PusherError
 from pusher_core.events import trigger_batch_request, trigger_request
@@ -143,6 +146,11 @@ def info_csv(info: str | list[str] | None) -> str | None:
     return ",".join(kept) if kept else None
 
 
+def shared_secret(channel: str, master_key: bytes) -> str:
+    """§2.1/§3: base64 of SHA-256(channel name as UTF-8 || master key)."""
+    return base64.b64encode(hashlib.sha256(channel.encode() + master_key).digest()).decode()
+
+
 def sealed(channel: str, plaintext: str, master_key: bytes, nonce: bytes) -> str:
     """§3: the `data` of an encrypted event: secretbox under the channel's key, as JSON."""
     box = SecretBox(hashlib.sha256(channel.encode() + master_key).digest())
@@ -212,6 +220,11 @@ def trigger(
         envelope["info"] = info
     body = compact(envelope).encode()
     return signed_request(config, "POST", f"/apps/{config.app_id}/events", body, timestamp)
+
+
+def channel_auth(config: AppConfig, message: str) -> str:
+    """§2.1: `"<key>:" + hex HMAC-SHA256(secret, string)`."""
+    return f"{config.key}:{hmac_hex(config.secret, message)}"
 
 
 # --- which parameters the oracle finds wrong ------------------------------------------
@@ -700,6 +713,115 @@ def test_user_authentication_accepts_exactly_the_protocol_grammar(
 
 
 # ======================================================================================
+# 4. auth values are the oracle's HMACs
+# ======================================================================================
+
+
+@given(
+    config=request_configs(),
+    prefix=st.sampled_from([PRIVATE, "private-cache-"]),
+    suffix=channel_names,
+    socket_id=socket_ids,
+    custom_data=st.none()
+    | st.dictionaries(st.sampled_from(["user_id", "user_info", "x"]), json_values),
+)
+def test_private_channel_auth_is_the_protocol_signature(
+    config: AppConfig, prefix: str, suffix: str, socket_id: str, custom_data: dict[str, Any] | None
+) -> None:
+    """A private channel's auth is key:HMAC(secret, "socket_id:channel"), whatever custom_data."""
+    channel = prefix + suffix
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = authorize_channel(
+            config, channel=channel, socket_id=socket_id, custom_data=custom_data
+        )
+    expected = {"auth": channel_auth(config, f"{socket_id}:{channel}")}
+    assert result.to_dict() == expected
+    assert result.to_json() == compact(expected)
+    # §2.1: servers verify only socket_id:channel here; auth.py warns that the rest is unused.
+    expected_warnings = [IgnoredCustomDataWarning] if custom_data else []
+    assert [warning.category for warning in caught] == expected_warnings
+
+
+presence_user_ids = user_ids | st.integers(-(10**12), 10**12)
+
+
+@given(
+    config=request_configs(),
+    suffix=channel_names,
+    socket_id=socket_ids,
+    user_id=presence_user_ids,
+    user_info=st.none() | json_values,
+)
+def test_presence_channel_auth_signs_the_channel_data(
+    config: AppConfig, suffix: str, socket_id: str, user_id: str | int, user_info: Any
+) -> None:
+    """A presence auth signs "socket:channel:channel_data" and returns that channel_data."""
+    channel = PRESENCE + suffix
+    member: dict[str, Any] = {"user_id": user_id}
+    if user_info is not None:
+        member["user_info"] = user_info
+    channel_data = compact(member)
+    expected = {
+        "auth": channel_auth(config, f"{socket_id}:{channel}:{channel_data}"),
+        "channel_data": channel_data,
+    }
+    result = authorize_channel(
+        config, channel=channel, socket_id=socket_id, user_id=user_id, user_info=user_info
+    )
+    assert result.to_dict() == expected
+    assert result.to_json() == compact(expected)
+    # The reference's form, custom_data, signs the same member.
+    assert authenticate(config, channel, socket_id, member) == expected
+
+
+@given(
+    config=request_configs(),
+    suffix=channel_names,
+    socket_id=socket_ids,
+    master_key=st.binary(min_size=32, max_size=32),
+)
+def test_encrypted_channel_auth_carries_the_shared_secret(
+    config: AppConfig, suffix: str, socket_id: str, master_key: bytes
+) -> None:
+    """A private-encrypted auth is the private auth plus base64(sha256(channel || master key))."""
+    config = attrs.evolve(config, encryption_master_key=master_key)
+    channel = ENCRYPTED + suffix
+    result = authorize_channel(config, channel=channel, socket_id=socket_id)
+    expected = {
+        "auth": channel_auth(config, f"{socket_id}:{channel}"),
+        "shared_secret": shared_secret(channel, master_key),
+    }
+    assert result.to_dict() == expected
+    assert result.to_json() == compact(expected)
+
+
+@given(
+    config=request_configs(),
+    socket_id=socket_ids,
+    user_id=user_ids,
+    extra=st.fixed_dictionaries(
+        {},
+        optional={
+            "user_info": json_values,
+            "watchlist": st.lists(user_ids, max_size=5),
+            "name": st.text(max_size=20),
+        },
+    ),
+)
+def test_user_auth_signs_the_user_data(
+    config: AppConfig, socket_id: str, user_id: str, extra: dict[str, Any]
+) -> None:
+    """A user auth signs "socket::user::user_data", user_data being the compact JSON given."""
+    user_data = {"id": user_id, **extra}
+    encoded = compact(user_data)
+    expected = {"auth": channel_auth(config, f"{socket_id}::user::{encoded}"), "user_data": encoded}
+    result = authenticate_user(config, socket_id=socket_id, user_data=user_data)
+    assert result.to_dict() == expected
+    assert result.to_json() == compact(expected)
+
+
+# ======================================================================================
 # 6. the documented vectors, through the oracle and through pusher_core
 # ======================================================================================
 
@@ -751,3 +873,64 @@ def test_the_oracle_reproduces_the_python_suite_request_vectors() -> None:
     post = signed_request(config, "POST", "/some/obscure/api", b'{"foo": "bar"}', 1000)
     assert dict(post.query)["auth_signature"][:8] == "e05fa4ca"
     assert dict(post.query)["auth_signature"][-4:] == "258b"
+
+
+PRIVATE_VECTOR = "58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"
+USER_VECTOR = "4708d583dada6a56435fb8bc611c77c359a31eebde13337c16ab43aa6de336ba"
+
+
+def test_private_auth_vector() -> None:
+    """§2.1: private-foobar on socket 1234.1234 signs to the documented HMAC."""
+    assert hmac_hex(DOC_SECRET, "1234.1234:private-foobar") == PRIVATE_VECTOR
+    result = authorize_channel(DOC_CONFIG, channel="private-foobar", socket_id="1234.1234")
+    assert result.auth == f"{DOC_KEY}:{PRIVATE_VECTOR}"
+
+
+def test_user_auth_vector() -> None:
+    """§2.1: user {"id":"12345"} on socket 1234.1234 signs to the documented HMAC."""
+    assert hmac_hex(DOC_SECRET, '1234.1234::user::{"id":"12345"}') == USER_VECTOR
+    result = authenticate_user(DOC_CONFIG, socket_id="1234.1234", user_data={"id": "12345"})
+    assert (result.auth, result.user_data) == (f"{DOC_KEY}:{USER_VECTOR}", '{"id":"12345"}')
+
+
+def test_presence_auth_vector_and_the_stale_doc_vector() -> None:
+    """§2.1: "Mr. Channels" signs to 31935e7d86db…; the doc's afaed3695da2… is "Mr. Pusher"."""
+    for name, prefix in (("Mr. Channels", "31935e7d86db"), ("Mr. Pusher", "afaed3695da2")):
+        channel_data = compact({"user_id": 10, "user_info": {"name": name}})
+        message = f"1234.1234:presence-foobar:{channel_data}"
+        assert hmac_hex(DOC_SECRET, message).startswith(prefix)
+        result = authorize_channel(
+            DOC_CONFIG,
+            channel="presence-foobar",
+            socket_id="1234.1234",
+            user_id=10,
+            user_info={"name": name},
+        )
+        assert result.channel_data == channel_data
+        assert result.auth == f"{DOC_KEY}:{hmac_hex(DOC_SECRET, message)}"
+
+
+def test_python_suite_auth_vectors() -> None:
+    """§2.1: pusher-http-python's private, encrypted shared_secret and user sign-in vectors."""
+    config = AppConfig(
+        app_id="1",
+        key="foo",
+        secret="bar",
+        encryption_master_key=base64.b64decode("OHRXNUZRTG5pUTFzQlFGd3J3N3Q2VFZFc0paZDEweVk="),
+    )
+    signature = hmac_hex("bar", "345.23:private-channel")
+    assert (signature[:8], signature[-4:]) == ("89955e77", "92ff")
+    assert authorize_channel(config, channel="private-channel", socket_id="345.23").auth == (
+        f"foo:{signature}"
+    )
+    secret = "VmIsNZtCSteh8kazd2toc+ofhohBtUouQRSDtRvuyVI="
+    assert config.encryption_master_key is not None
+    assert shared_secret("private-encrypted-channel", config.encryption_master_key) == secret
+    encrypted = authorize_channel(config, channel="private-encrypted-channel", socket_id="345.23")
+    assert encrypted.shared_secret == secret
+    user = AppConfig(app_id="1", key="thisisaauthkey", secret="thisisasecret")
+    user_data = {"id": "123", "name": "John Smith"}
+    signature = hmac_hex("thisisasecret", f"12345.6789::user::{compact(user_data)}")
+    assert (signature[:8], signature[-4:]) == ("0dddb208", "7373")
+    result = authenticate_user(user, socket_id="12345.6789", user_data=user_data)
+    assert result.auth == f"thisisaauthkey:{signature}"
