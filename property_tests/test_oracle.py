@@ -637,14 +637,22 @@ trigger_channels = st.one_of(
     mostly(short_channels, near_channel_names),
     st.lists(mostly(short_channels, near_channel_names), max_size=4),
 )
+# Sizes at SMALL's 120-byte limit: plain (ASCII and 2-byte UTF-8), and plaintexts whose
+# sealed form is 120 bytes (29 B) or just over it (30 B).
+boundary_data = st.sampled_from(
+    ["x" * 119, "x" * 120, "x" * 121, "\u00e9" * 60, "\u00e9" * 61, "x" * 29, "x" * 30]
+)
 near_data = st.one_of(
+    boundary_data,
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
     st.text(alphabet="x", min_size=100, max_size=130),
     st.dictionaries(st.text(max_size=4), st.text(max_size=30), max_size=3),
     st.just("\ud800"),
 )
-nonces = st.none() | st.binary(min_size=NONCE_BYTES, max_size=NONCE_BYTES) | st.just(b"short")
+nonces = mostly(
+    st.binary(min_size=NONCE_BYTES, max_size=NONCE_BYTES), st.none() | st.just(b"short")
+)
 
 
 @given(
@@ -922,6 +930,8 @@ FAULTS = (
     "upper",  # the signature in upper-case hex
     "no_signature",
     "no_key",
+    "empty_signature",  # the header sent with an empty value
+    "empty_key",
 )
 
 
@@ -1002,8 +1012,8 @@ def deliveries(draw: st.DrawFn) -> Delivery:
         config,
         rotated,
         mode,
-        None if fault == "no_key" else key,
-        None if fault == "no_signature" else signature,
+        {"no_key": None, "empty_key": ""}.get(fault, key),
+        {"no_signature": None, "empty_signature": ""}.get(fault, signature),
         body,
         now_ms,
     )
