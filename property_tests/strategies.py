@@ -121,7 +121,12 @@ CHANNEL_PREFIXES = (
 near_channel_names = st.builds(
     str.__add__,
     st.sampled_from(CHANNEL_PREFIXES),
-    st.text(alphabet=CHANNEL_CHARS, max_size=12) | st.text(alphabet=NOISE, max_size=12),
+    st.one_of(
+        st.text(alphabet=CHANNEL_CHARS, max_size=12),
+        st.text(alphabet=NOISE, max_size=12),
+        # A valid name and a final newline: what `^...$` with `re.match` lets through.
+        st.text(alphabet=CHANNEL_CHARS, min_size=1, max_size=8).map(lambda name: name + "\n"),
+    ),
 )
 near_socket_ids = st.one_of(
     socket_ids,
