@@ -513,8 +513,9 @@ def _payload(
     for event in events:
         if type(event) is not dict and not isinstance(event, Mapping):
             return WebhookRejectReason.MISSING_EVENTS
-    # In integers: a float clock must not overflow against a huge time_ms.
-    if max_age_ms is not None and abs(int(now_ms) - time_ms) > max_age_ms:
+    # Compared, not subtracted: Python compares a float clock with any int exactly,
+    # where `now_ms - time_ms` would overflow a float for a huge time_ms.
+    if max_age_ms is not None and not now_ms - max_age_ms <= time_ms <= now_ms + max_age_ms:
         return WebhookRejectReason.STALE
     return parsed, time_ms, events
 
