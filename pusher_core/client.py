@@ -15,6 +15,7 @@ Rules:
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import os
 import threading
@@ -31,15 +32,15 @@ from pusher_core.errors import (
     InvalidArgumentTypeError,
     TransportError,
 )
-from pusher_core.retry import RetryPolicy, Stop, with_idempotency_key
 from pusher_core.transport import Closeable
 
 if TYPE_CHECKING:
     import json
 
     # auth and webhooks load on first use: a client that only publishes never imports them.
-    from pusher_core import auth, compat, events, plans, responses, webhooks
+    from pusher_core import auth, compat, events, plans, responses, retry, webhooks
     from pusher_core.plans import CallPlan, T
+    from pusher_core.retry import RetryPolicy
     from pusher_core.transport import HttpRequest, HttpResponse, Transport
 
 
@@ -61,6 +62,7 @@ class _LazyModule:
 
 if not TYPE_CHECKING:
     plans = _LazyModule("pusher_core.plans")
+    retry = _LazyModule("pusher_core.retry")
     auth = _LazyModule("pusher_core.auth")
     compat = _LazyModule("pusher_core.compat")
     webhooks = _LazyModule("pusher_core.webhooks")
@@ -139,6 +141,12 @@ def _default_transport(timeout: float) -> Transport:
     return Urllib3Transport(timeout=timeout)
 
 
+@functools.cache
+def _default_policy() -> RetryPolicy:
+    """`RetryPolicy()`, built once, when the first call runs (not at import)."""
+    return retry.RetryPolicy()
+
+
 def _check_timeout(timeout: object) -> float:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
         raise InvalidArgumentTypeError(
@@ -175,7 +183,7 @@ class TypedPusher(Closeable):
         self._transport = transport
         self._timeout = _check_timeout(timeout)
         self._total = 2 * self._timeout if total_timeout is None else _check_timeout(total_timeout)
-        self._retry = RetryPolicy() if retry is None else retry
+        self._retry = retry  # None: the default policy, loaded with the first call
         self._idempotency_keys = idempotency_keys
         self._lock = threading.Lock()
         self._clock = clock
@@ -243,7 +251,8 @@ class TypedPusher(Closeable):
         """
         request = plan.request
         if self._idempotency_keys and request.method == "POST":
-            request = with_idempotency_key(request, self._nonce_source(16).hex())
+            request = retry.with_idempotency_key(request, self._nonce_source(16).hex())
+        policy = self._retry if self._retry is not None else _default_policy()
         deadline = self._monotonic() + self._total
         attempt = 1
         while True:
@@ -252,14 +261,14 @@ class TypedPusher(Closeable):
                 outcome = self.send(request, deadline=deadline)
             except TransportError as error:
                 outcome = error
-            decision = self._retry.decide(
+            decision = policy.decide(
                 attempt=attempt,
                 request=request,
                 outcome=outcome,
                 rand=self._random(),
                 seconds_left=deadline - self._monotonic(),
             )
-            if isinstance(decision, Stop):
+            if isinstance(decision, retry.Stop):
                 if isinstance(outcome, TransportError):
                     raise outcome
                 return plan.parse(outcome)
