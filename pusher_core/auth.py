@@ -38,7 +38,7 @@ from pusher_core.channels import (
     validate_socket_id,
     validate_user_id,
 )
-from pusher_core.config import AppConfig
+from pusher_core.config import AppConfig, check_config
 from pusher_core.encryption import shared_secret as _channel_key
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 
@@ -171,6 +171,7 @@ def authorize_channel(
             encrypted channel without a configured master key.
         InvalidArgumentTypeError: an argument of the wrong type.
     """
+    check_config(config)
     name = validate_channel(channel, config.limits)
     socket = validate_socket_id(socket_id)
     kind = channel_kind(name)
@@ -303,6 +304,7 @@ def authenticate_user(
             watchlist that is too long or holds an invalid id.
         InvalidArgumentTypeError: an argument of the wrong type.
     """
+    check_config(config)
     socket = validate_socket_id(socket_id)
     if not isinstance(user_data, dict):
         user_data = _user_data_mapping(user_data)

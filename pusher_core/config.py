@@ -27,7 +27,7 @@ from pusher_core.encryption import MASTER_KEY_BYTES
 from pusher_core.errors import ConfigurationError, InvalidArgumentTypeError, shown
 from pusher_core.signing import Signer
 
-__all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "parse_master_key"]
+__all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "check_config", "parse_master_key"]
 
 DEFAULT_CLUSTER = "mt1"
 _APP_ID = re.compile(r"\A[0-9]+\Z")
@@ -345,3 +345,13 @@ def parse_master_key(raw: str | bytes | None, base64_key: str | bytes | None) ->
             )
         return given
     return None
+
+
+def check_config(config: object) -> None:
+    """Refuse a `config` that is not an `AppConfig` (such as None, or the options dict)."""
+    if type(config) is not AppConfig and not isinstance(config, AppConfig):
+        raise InvalidArgumentTypeError(
+            "config",
+            "must be an AppConfig (AppConfig.from_options/from_url/from_env), "
+            f"got {type(config).__name__}",
+        )

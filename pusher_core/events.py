@@ -31,7 +31,7 @@ from pusher_core.channels import (
     validate_socket_id,
     validate_user_id,
 )
-from pusher_core.config import AppConfig
+from pusher_core.config import AppConfig, check_config
 from pusher_core.encryption import check_nonce, derive_nonce, encrypt
 from pusher_core.errors import (
     InvalidArgumentError,
@@ -133,6 +133,7 @@ def trigger_request(
         info: attributes to return per channel (`user_count`, `subscription_count`).
         nonce: 24 random bytes; required only for a `private-encrypted-` channel.
     """
+    check_config(config)
     names = validate_channels(channels, config.limits)
     name = validate_event_name(event_name, config.limits)
     text = event_data(config, _single_channel(names), data, nonce)
@@ -240,6 +241,7 @@ def trigger_batch_request(
     optional `socket_id` and `info`. Encrypted events get per-event nonces
     derived from `nonce`.
     """
+    check_config(config)
     items = _batch_items(config, events, nonce)
     _check_batch_size(config, len(items))
     return _post(config, f"/apps/{config.app_id}/batch_events", _batch_body(items), timestamp)
@@ -272,6 +274,7 @@ def trigger_bulk_requests(
     Everything is validated before the first request is returned, so a bad
     event never leaves earlier batches half-sent.
     """
+    check_config(config)
     items = _batch_items(config, events, nonce)
     if not items:
         raise InvalidArgumentError("batch", "is empty: give at least one event")
@@ -292,6 +295,7 @@ def send_to_user_request(
     timestamp: int,
 ) -> HttpRequest:
     """Publish an event to every connection of a signed-in user (`#server-to-user-{id}`)."""
+    check_config(config)
     channel = SERVER_TO_USER_PREFIX + validate_user_id(user_id, config.limits)
     return trigger_request(
         config, channels=channel, event_name=event_name, data=data, timestamp=timestamp

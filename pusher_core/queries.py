@@ -20,7 +20,7 @@ from pusher_core.channels import (
     validate_info,
     validate_user_id,
 )
-from pusher_core.config import AppConfig
+from pusher_core.config import AppConfig, check_config
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 from pusher_core.signing import app_path, sign_request
 from pusher_core.transport import HttpRequest
@@ -48,6 +48,7 @@ def channels_request(
 
     Pusher allows `attributes=["user_count"]` only with a `presence-` prefix.
     """
+    check_config(config)
     params: dict[str, object] = {}
     if prefix_filter is not None and prefix_filter != "":
         params["filter_by_prefix"] = validate_channel_prefix(prefix_filter)
@@ -67,6 +68,7 @@ def channel_request(
     attributes: str | Sequence[str] = (),
 ) -> HttpRequest:
     """`GET /apps/{id}/channels/{channel}`: whether it is occupied, plus attributes."""
+    check_config(config)
     name = validate_channel(channel, config.limits)
     info = validate_info(attributes, "attributes")
     return sign_request(
@@ -80,6 +82,7 @@ def channel_request(
 
 def users_request(config: AppConfig, *, channel: str, timestamp: int) -> HttpRequest:
     """`GET /apps/{id}/channels/{channel}/users`: the members of a presence channel."""
+    check_config(config)
     name = validate_channel(channel, config.limits)
     if channel_kind(name) is not ChannelKind.PRESENCE:
         raise InvalidArgumentError(
@@ -98,6 +101,7 @@ def terminate_connections_request(
     Closes every connection on which this user signed in (the reference sends
     this to a path without `/apps/{id}`, which servers answer with 404).
     """
+    check_config(config)
     uid = validate_user_id(user_id, config.limits)
     return sign_request(
         config,
@@ -127,6 +131,7 @@ def get_request(
     params: Mapping[str, object] | None = None,
 ) -> HttpRequest:
     """A signed GET of any API path relative to `/apps/{id}` (e.g. `/channels`)."""
+    check_config(config)
     return sign_request(
         config,
         method="GET",
@@ -148,6 +153,7 @@ def post_request(
 
     `body` is sent as is when it is `bytes`; anything else is JSON-encoded.
     """
+    check_config(config)
     if isinstance(body, bytes):
         raw = body
     else:

@@ -243,6 +243,12 @@ def sign_request(
         params: extra query parameters (signed raw, encoded on the wire).
         body: the exact body bytes (JSON for POST).
     """
+    try:
+        signer = config.signer  # (an AppConfig: `config` imports this module, not back)
+    except AttributeError:
+        raise InvalidArgumentTypeError(
+            "config", f"must be an AppConfig, got {type(config).__name__}"
+        ) from None
     if type(method) is not str or type(path) is not str or type(body) is not bytes:
         method, path, body = _request_parts(method, path, body)
     method = method.upper()
@@ -258,7 +264,7 @@ def sign_request(
     pairs.sort()
     text = _query_text(pairs)
     try:
-        signature = config.signer.sign(_signed_text(method, path, text), "path")
+        signature = signer.sign(_signed_text(method, path, text), "path")
     except InvalidArgumentError:  # params and the key are checked: the method or the path
         raise _lone_surrogate(method) from None
     query = (*pairs, ("auth_signature", signature))

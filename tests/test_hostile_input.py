@@ -642,3 +642,44 @@ def test_channel_kind_of_a_str_subclass_still_classifies() -> None:
         __slots__ = ()
 
     assert channel_kind(Name("presence-a")) is ChannelKind.PRESENCE
+
+
+@pytest.mark.parametrize("config", [None, {"app_id": "1"}, "https://k:s@h/apps/1"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda c: __import__("pusher_core").trigger_request(
+            c, channels="c", event_name="e", data="x", timestamp=1
+        ),
+        lambda c: __import__("pusher_core").trigger_batch_request(
+            c, events=[{"channel": "c", "name": "e", "data": "x"}], timestamp=1
+        ),
+        lambda c: __import__("pusher_core").trigger_bulk_requests(c, events=[], timestamp=1),
+        lambda c: __import__("pusher_core").send_to_user_request(
+            c, user_id="u", event_name="e", data="x", timestamp=1
+        ),
+        lambda c: __import__("pusher_core").channels_request(c, timestamp=1),
+        lambda c: __import__("pusher_core").channel_request(c, channel="c", timestamp=1),
+        lambda c: __import__("pusher_core").users_request(c, channel="presence-c", timestamp=1),
+        lambda c: __import__("pusher_core").terminate_connections_request(
+            c, user_id="u", timestamp=1
+        ),
+        lambda c: __import__("pusher_core").get_request(c, path="/channels", timestamp=1),
+        lambda c: __import__("pusher_core").post_request(c, path="/x", body={}, timestamp=1),
+        lambda c: __import__("pusher_core").sign_request(c, method="GET", path="/", timestamp=1),
+        lambda c: __import__("pusher_core").authorize_channel(
+            c, channel="private-c", socket_id="1.2"
+        ),
+        lambda c: __import__("pusher_core").authenticate_user(
+            c, socket_id="1.2", user_data={"id": "u"}
+        ),
+        lambda c: __import__("pusher_core").trigger_plan(
+            c, channels="c", event_name="e", data="x", timestamp=1
+        ),
+    ],
+)
+def test_a_config_that_is_not_an_app_config_is_named(config: object, build: Any) -> None:
+    """Every builder refuses a `config` that is not an `AppConfig`, naming `config`."""
+    with pytest.raises(InvalidArgumentTypeError) as excinfo:
+        build(config)
+    assert excinfo.value.argument == "config"
