@@ -23,7 +23,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from random import random as _random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import (
@@ -36,6 +36,8 @@ from pusher_core.transport import Closeable
 
 if TYPE_CHECKING:
     import json
+
+    from typing_extensions import Unpack
 
     # auth and webhooks load on first use: a client that only publishes never imports them.
     from pusher_core import auth, compat, events, plans, responses, retry, webhooks
@@ -67,12 +69,25 @@ if not TYPE_CHECKING:
     compat = _LazyModule("pusher_core.compat")
     webhooks = _LazyModule("pusher_core.webhooks")
 
-__all__ = ["Clock", "NonceSource", "Pusher", "TypedPusher"]
+__all__ = ["ClientOptions", "Clock", "NonceSource", "Pusher", "TypedPusher"]
 
 Clock = Callable[[], float]
 """Returns the current Unix time in seconds (default `time.time`)."""
 NonceSource = Callable[[int], bytes]
 """Returns n random bytes (default: `secrets.token_bytes`, drawn 4 KiB at a time)."""
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword options every `Pusher` constructor passes on to `Pusher.from_config`."""
+
+    transport: Transport | None
+    clock: Clock
+    nonce_source: NonceSource
+    timeout: float
+    retry: RetryPolicy | None
+    total_timeout: float | None
+    idempotency_keys: bool
+
 
 _NONCE_BYTES = 24
 
@@ -534,49 +549,33 @@ class Pusher(Closeable):
         cls,
         url: str,
         *,
-        transport: Transport | None = None,
-        clock: Clock = time.time,
-        nonce_source: NonceSource = _default_nonce_source,
-        timeout: float = 5,
         encryption_master_key_base64: str | bytes | None = None,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
-        total_timeout: float | None = None,
-        idempotency_keys: bool = False,
+        **options: Unpack[ClientOptions],
     ) -> Pusher:
-        """Configure from `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID`."""
+        """Configure from `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID`.
+
+        `options` are `from_config`'s (transport, clock, nonce_source, timeout,
+        retry, total_timeout, idempotency_keys).
+        """
         config = AppConfig.from_url(
             url, encryption_master_key_base64=encryption_master_key_base64, limits=limits
         )
-        return cls.from_config(
-            config,
-            transport=transport,
-            clock=clock,
-            nonce_source=nonce_source,
-            timeout=timeout,
-            retry=retry,
-            total_timeout=total_timeout,
-            idempotency_keys=idempotency_keys,
-        )
+        return cls.from_config(config, **options)
 
     @classmethod
     def from_env(
         cls,
         environ: Mapping[str, str] | str | None = None,
         *,
-        transport: Transport | None = None,
-        clock: Clock = time.time,
-        nonce_source: NonceSource = _default_nonce_source,
-        timeout: float = 5,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
-        total_timeout: float | None = None,
-        idempotency_keys: bool = False,
+        **options: Unpack[ClientOptions],
     ) -> Pusher:
         """Configure from `PUSHER_URL` or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`.
 
         `environ` is the mapping to read (default `os.environ`). A string is the
-        reference's form: the name of the variable holding the URL.
+        reference's form: the name of the variable holding the URL. `options`
+        are `from_config`'s.
         """
         if isinstance(environ, str):
             url = os.environ.get(environ)
@@ -584,16 +583,7 @@ class Pusher(Closeable):
                 raise ConfigurationError(f"environment variable {environ} is not set")
             environ = {"PUSHER_URL": url}
         config = AppConfig.from_env(os.environ if environ is None else environ, limits=limits)
-        return cls.from_config(
-            config,
-            transport=transport,
-            clock=clock,
-            nonce_source=nonce_source,
-            timeout=timeout,
-            retry=retry,
-            total_timeout=total_timeout,
-            idempotency_keys=idempotency_keys,
-        )
+        return cls.from_config(config, **options)
 
     def __repr__(self) -> str:
         return f"Pusher(app_id={self.app_id!r}, key={self.key!r}, host={self.host!r})"
