@@ -52,7 +52,8 @@ __all__ = [
 ]
 
 _BATCH_KEYS = frozenset(("channel", "name", "data", "socket_id", "info"))
-_REQUIRED = frozenset(("channel", "name", "data"))
+_REQUIRED_IN_ORDER = ("channel", "name", "data")  # the order missing keys are reported in
+_REQUIRED = frozenset(_REQUIRED_IN_ORDER)
 _string = _json.string
 
 
@@ -163,7 +164,9 @@ class BatchEvent:
 
 
 def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
-    """The fields of any other batch event (a `BatchEvent`, a mapping), its keys checked."""
+    """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
+    if type(event) is dict and _BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED:
+        return event  # the usual event: every key known, every required key there
     if isinstance(event, BatchEvent):
         return attrs.asdict(event, recurse=False)
     if not isinstance(event, Mapping):
@@ -176,10 +179,10 @@ def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
             f"batch[{index}]",
             f"unknown keys {sorted(map(_key_name, unknown))}; allowed: {sorted(_BATCH_KEYS)}",
         )
-    for required in ("channel", "name", "data"):
+    for required in _REQUIRED_IN_ORDER:
         if required not in event:
             raise InvalidArgumentError(f"batch[{index}]", f"is missing {required!r}")
-    return event  # a mapping that is not a dict
+    return event
 
 
 def _key_name(key: object) -> str:
@@ -188,11 +191,7 @@ def _key_name(key: object) -> str:
 
 def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | None) -> str:
     """One event of a batch as its JSON object text: `{"name", "channel", "data", ...}`."""
-    fields = (
-        event  # the usual event: a dict of known keys with the required ones
-        if type(event) is dict and _BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED
-        else _batch_fields(event, index)
-    )
+    fields = _batch_fields(event, index)
     limits = config.limits
     try:
         channel = validate_channel(fields["channel"], limits, "channel")
