@@ -77,6 +77,15 @@ from pusher_core.signing import (
     verify_request,
 )
 from pusher_core.transport import Closeable, HttpRequest, HttpResponse
+from pusher_core.webhooks import (
+    ChannelOccupied,
+    ChannelVacated,
+    MemberAdded,
+    MemberRemoved,
+    SignedWebhook,
+    WebhookEvent,
+    webhook_request,
+)
 
 __all__ = ["ANY", "KNOWN_DIFFERENCES", "FakeChannels", "RecordedEvent"]
 
@@ -172,6 +181,9 @@ class _Connection:
     channels: dict[str, tuple[str | None, Any]] = attrs.field(factory=dict)
 
 
+_NOBODY = _Connection("0.0")
+
+
 class _Refusal(Exception):  # noqa: N818  # a control-flow signal, never seen by users
     """A request the service refuses: its status and the text it answers."""
 
@@ -215,6 +227,8 @@ class FakeChannels(Closeable):
         self._events: list[RecordedEvent] = []
         self._connections: dict[str, _Connection] = {}
         self._socket_numbers = itertools.count(1)
+        self._webhooks: list[WebhookEvent] = []
+        self._nonces = itertools.count(1)
 
     def __repr__(self) -> str:
         return (
@@ -516,7 +530,7 @@ class FakeChannels(Closeable):
             raise _refuse_argument(error) from None
         for connection in list(self._connections.values()):
             if connection.user_id == user_id:
-                del self._connections[connection.socket_id]
+                self._disconnect(connection)
         return {}
 
     # --- simulated state ----------------------------------------------------------
@@ -580,9 +594,32 @@ class FakeChannels(Closeable):
             )
         if user_id is not None:
             validate_user_id(user_id, limits)
+        if socket_id is not None and channel in self._connections.get(socket_id, _NOBODY).channels:
+            raise InvalidArgumentError(
+                "socket_id", f"connection {socket_id!r} is already subscribed to {channel!r}"
+            )
         connection = self._connection(socket_id)
+        occupied = bool(self._receivers(channel))
+        joined = presence and user_id not in self._members(channel)
         connection.channels[channel] = (user_id, user_info)
+        if not occupied:
+            self._webhooks.append(ChannelOccupied(channel=channel))
+        if joined:
+            self._webhooks.append(MemberAdded(channel=channel, user_id=str(user_id)))
         return connection.socket_id
+
+    def _leave(self, connection: _Connection, channel: str) -> None:
+        """Take `connection` off `channel`, noting the webhooks that fires."""
+        user_id, _info = connection.channels.pop(channel)
+        if user_id is not None and user_id not in self._members(channel):
+            self._webhooks.append(MemberRemoved(channel=channel, user_id=user_id))
+        if not self._receivers(channel):
+            self._webhooks.append(ChannelVacated(channel=channel))
+
+    def _disconnect(self, connection: _Connection) -> None:
+        for channel in list(connection.channels):
+            self._leave(connection, channel)
+        del self._connections[connection.socket_id]
 
     def unsubscribe(self, socket_id: str, channel: str | None = None) -> None:
         """Unsubscribe a connection from `channel`, or disconnect it entirely (None)."""
@@ -590,8 +627,10 @@ class FakeChannels(Closeable):
         if connection is None:
             raise InvalidArgumentError("socket_id", f"no connection {socket_id!r} is open")
         if channel is None:
-            del self._connections[socket_id]
-        elif connection.channels.pop(channel, None) is None:
+            self._disconnect(connection)
+        elif channel in connection.channels:
+            self._leave(connection, channel)
+        else:
             raise InvalidArgumentError(
                 "channel", f"connection {socket_id!r} is not subscribed to {channel!r}"
             )
@@ -660,5 +699,35 @@ class FakeChannels(Closeable):
             )
 
     def reset(self) -> None:
-        """Forget the recorded events; subscriptions and signed-in users stay."""
+        """Forget the recorded events and webhook events; connections and users stay."""
         self._events.clear()
+        self._webhooks.clear()
+
+    # --- webhooks -----------------------------------------------------------------------
+
+    def webhook_events(self) -> tuple[WebhookEvent, ...]:
+        """The webhook events the simulated connections fired, oldest first.
+
+        `channel_occupied` on a channel's first subscriber, `member_added` when a
+        user joins a presence channel, `member_removed` when their last connection
+        leaves it, `channel_vacated` after the last subscriber leaves (Pusher
+        delays the last two by a few seconds; the fake does not). Pass them to
+        `webhook()` to deliver them to a receiver under test.
+        """
+        return tuple(self._webhooks)
+
+    def webhook(
+        self, *events: WebhookEvent, time_ms: int | None = None, nonce: bytes | None = None
+    ) -> SignedWebhook:
+        """A webhook of `events` signed with this app's key and secret, as Pusher posts it.
+
+        `time_ms` defaults to the clock; client events on encrypted channels are
+        sealed with the config's master key under `nonce`, by default a nonce
+        derived from a counter (fine for tests, never for production).
+        """
+        if time_ms is None:
+            time_ms = int(self._clock() * 1000)
+        if nonce is None:
+            seed = f"fake-webhook-{next(self._nonces)}".encode()
+            nonce = hashlib.sha256(seed).digest()[:24]
+        return webhook_request(self.config, events, time_ms=time_ms, nonce=nonce)

@@ -15,8 +15,18 @@ from pusher_core.encryption import encrypt
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 from pusher_core.queries import get_request, post_request
 from pusher_core.signing import sign_request
-from pusher_core.testing import ANY, FakeChannels, RecordedEvent
+from pusher_core.testing import (
+    ANY,
+    ChannelOccupied,
+    ChannelVacated,
+    ClientEvent,
+    FakeChannels,
+    MemberAdded,
+    MemberRemoved,
+    RecordedEvent,
+)
 from pusher_core.transport import HttpRequest, HttpResponse
+from pusher_core.webhooks import ValidWebhook, verify_webhook
 
 NOW = 1_700_000_000.0
 MASTER = bytes(range(32))
@@ -471,6 +481,9 @@ def test_subscribe_checks_its_arguments(fake: FakeChannels) -> None:
         fake.subscribe("presence-p", user_id="bad id")
     with pytest.raises(InvalidArgumentError, match="not a socket id"):
         fake.subscribe("a", socket_id="nope")
+    socket = fake.subscribe("a")
+    with pytest.raises(InvalidArgumentError, match="already subscribed"):
+        fake.subscribe("a", socket_id=socket)
     with pytest.raises(InvalidArgumentError, match="not a valid user id"):
         fake.sign_in("bad id")
 
@@ -552,3 +565,66 @@ def test_transport_shape(fake: FakeChannels) -> None:
     assert "FakeChannels app 42: 0 events, 0 connections" in repr(fake)
     with pytest.raises(InvalidArgumentTypeError):
         FakeChannels("not a config")  # type: ignore[arg-type]
+
+
+# --- webhooks ----------------------------------------------------------------------------
+
+
+def test_state_changes_fire_webhook_events(fake: FakeChannels) -> None:
+    first = fake.subscribe("presence-p", user_id="u1")
+    fake.subscribe("presence-p", user_id="u1")
+    second = fake.subscribe("presence-p", user_id="u2")
+    fake.unsubscribe(first)
+    fake.sign_in("u2", socket_id=second)
+    fake.subscribe("public", socket_id=second)
+    fake.handle(
+        post_request(CONFIG, path="/users/u2/terminate_connections", body={}, timestamp=int(NOW)),
+        NOW,
+    )
+    assert fake.webhook_events() == (
+        ChannelOccupied(channel="presence-p"),
+        MemberAdded(channel="presence-p", user_id="u1"),
+        MemberAdded(channel="presence-p", user_id="u2"),
+        ChannelOccupied(channel="public"),
+        MemberRemoved(channel="presence-p", user_id="u2"),  # u1's second connection stays
+        ChannelVacated(channel="public"),
+    )
+    fake.reset()
+    assert fake.webhook_events() == ()
+
+
+def test_a_member_leaving_one_of_two_connections_stays(fake: FakeChannels) -> None:
+    first = fake.subscribe("presence-p", user_id="u1")
+    fake.subscribe("presence-p", user_id="u1")
+    fake.unsubscribe(first, "presence-p")
+    assert fake.webhook_events() == (
+        ChannelOccupied(channel="presence-p"),
+        MemberAdded(channel="presence-p", user_id="u1"),
+    )
+
+
+def test_fake_webhooks_verify_with_the_apps_secret(fake: FakeChannels, clock: Clock) -> None:
+    fake.subscribe("a")
+    built = fake.webhook(*fake.webhook_events())
+    verdict = verify_webhook(CONFIG, headers=built.headers, body=built.body, now_ms=NOW * 1000)
+    assert isinstance(verdict, ValidWebhook)
+    assert verdict.time_ms == int(NOW * 1000)
+    assert verdict.events == (ChannelOccupied(channel="a"),)
+    sealed = ClientEvent(channel="private-encrypted-x", event="client-e", data='{"n":1}')
+    one, two = fake.webhook(sealed), fake.webhook(sealed, time_ms=5)
+    assert one.body != two.body  # a fresh nonce per webhook
+    opened = verify_webhook(CONFIG, headers=two.headers, body=two.body, now_ms=5)
+    assert isinstance(opened, ValidWebhook)
+    assert opened.events[0].data == '{"n":1}'  # type: ignore[union-attr]
+    explicit = fake.webhook(sealed, time_ms=5, nonce=bytes(24))
+    assert explicit == fake.webhook(sealed, time_ms=5, nonce=bytes(24))
+
+
+def test_the_last_member_leaving_vacates(fake: FakeChannels) -> None:
+    socket = fake.subscribe("presence-p", user_id="u1")
+    fake.unsubscribe(socket, "presence-p")
+    assert fake.webhook_events()[-2:] == (
+        MemberRemoved(channel="presence-p", user_id="u1"),
+        ChannelVacated(channel="presence-p"),
+    )
+    assert fake.connections() == (socket,)  # still connected, on no channel
