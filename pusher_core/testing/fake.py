@@ -23,20 +23,32 @@ one scenario against both and fails unless the differences are exactly these; "s
 marks where soketi, not the fake, departs from the Pusher service):
 
 - trigger_success_body: the fake answers `{}` (or `{"channels": ...}` / `{"batch": ...}`
-  when `info` is asked); soketi answers `{"ok": true}` and ignores `info` (soketi's).
+  when `info` is asked) to triggers, batches, send_to_user and terminate; soketi answers
+  `{"ok": true}` and ignores `info` (soketi's).
 - error_status: the fake refuses with the HTTP status and a plain-text body; soketi
-  answers HTTP 200 with `{"error": ..., "code": <status>}` (soketi's).
+  answers HTTP 200 with `{"error": ..., "code": <status>}` (soketi's). The client raises
+  the same `ApiError` subclass for both.
 - stale_timestamp: the fake refuses a timestamp more than 600 s away with 401; soketi
   does not check it (soketi's).
 - payload_limit: the fake refuses data over `Limits.max_payload_bytes` (10 KB) with 413;
   soketi accepts up to 100 KB (soketi's default).
 - channel_name_length: the fake refuses names over `Limits.max_channel_name_length`
   (164) with 400; soketi accepts up to 200 (soketi's).
-- channels_list_attributes: GET /channels gives `{}` per channel and `info=user_count`
-  needs a `presence-` prefix; soketi always gives `subscription_count` and `occupied`
-  and ignores `info` (soketi's).
-- channel_info_attributes: GET /channels/{name} gives only the asked attributes;
-  soketi always adds `subscription_count` (soketi's).
+- channel_name_grammar: the fake refuses a channel name outside the grammar of
+  `pusher_core.channels` with 400; soketi's HTTP API accepts it (soketi's).
+- socket_id_format: the fake refuses a `socket_id` that is not `digits.digits` with 400;
+  soketi accepts it (soketi's).
+- empty_data: the fake accepts `"data": ""` (a string, as Pusher requires); soketi
+  refuses it with 400 "The received data is incorrect" (soketi's).
+- wrong_method: the fake answers a known path with the wrong method with 405; soketi
+  answers 404 with an empty body (no route).
+- channels_list_attributes: GET /channels gives `{}` per channel, `info=user_count`
+  needs a `presence-` prefix (400 otherwise), and `#server-to-user-` channels are not
+  listed; soketi always gives `subscription_count` and `occupied`, ignores `info` and
+  lists `#server-to-user-` channels (soketi's).
+- channel_info_attributes: GET /channels/{name} gives only the asked attributes and
+  refuses `user_count` for a non-presence channel (400); soketi always adds
+  `subscription_count` and ignores `user_count` there (soketi's).
 
 The table is the `KNOWN_DIFFERENCES` mapping below (one key per row).
 """
@@ -93,10 +105,16 @@ KNOWN_DIFFERENCES: Mapping[str, str] = {
     "trigger_success_body": "soketi answers {'ok': true} and ignores info (soketi's)",
     "error_status": "soketi answers refusals with HTTP 200 and {'error', 'code'} (soketi's)",
     "stale_timestamp": "soketi does not check auth_timestamp (soketi's)",
-    "payload_limit": "soketi allows 100 KB event data; Pusher 10 KB",
-    "channel_name_length": "soketi allows 200-character names; Pusher 164",
-    "channels_list_attributes": "soketi adds subscription_count and occupied, ignores info",
-    "channel_info_attributes": "soketi always adds subscription_count",
+    "payload_limit": "soketi allows 100 KB of event data; Pusher 10 KB (soketi's)",
+    "channel_name_length": "soketi allows 200-character channel names; Pusher 164 (soketi's)",
+    "channel_name_grammar": "soketi's HTTP API accepts any channel name (soketi's)",
+    "socket_id_format": "soketi accepts any socket_id (soketi's)",
+    "empty_data": "soketi refuses data '' (soketi's)",
+    "wrong_method": "the fake answers 405, soketi 404",
+    "channels_list_attributes": "soketi adds subscription_count/occupied, ignores info, "
+    "lists #server-to-user- channels (soketi's)",
+    "channel_info_attributes": "soketi always adds subscription_count and ignores user_count "
+    "on non-presence channels (soketi's)",
 }
 """The differences from soketi 1.6.1 the differential test observes (see the module doc)."""
 

@@ -628,3 +628,13 @@ def test_the_last_member_leaving_vacates(fake: FakeChannels) -> None:
         ChannelVacated(channel="presence-p"),
     )
     assert fake.connections() == (socket,)  # still connected, on no channel
+
+
+def test_the_docstring_table_lists_exactly_the_known_differences() -> None:
+    from pusher_core.testing import KNOWN_DIFFERENCES, fake
+
+    assert fake.__doc__ is not None
+    rows = {
+        line[2:].split(":", 1)[0] for line in fake.__doc__.splitlines() if line.startswith("- ")
+    }
+    assert rows == set(KNOWN_DIFFERENCES)
