@@ -55,12 +55,13 @@ The table is the `KNOWN_DIFFERENCES` mapping below (one key per row).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
-import json
+import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote
 
 import attrs
@@ -200,6 +201,21 @@ class _Connection:
 
 
 _NOBODY = _Connection("0.0")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(
+    method: Callable[Concatenate[FakeChannels, _P], _R],
+) -> Callable[Concatenate[FakeChannels, _P], _R]:
+    """Run a public method under the fake's lock (state shared with a serving thread)."""
+
+    @functools.wraps(method)
+    def locked(fake: FakeChannels, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with fake._lock:  # noqa: SLF001  # the class's own lock
+            return method(fake, *args, **kwargs)
+
+    return locked
 
 
 class _Refusal(Exception):  # noqa: N818  # a control-flow signal, never seen by users
@@ -247,6 +263,8 @@ class FakeChannels(Closeable):
         self._socket_numbers = itertools.count(1)
         self._webhooks: list[WebhookEvent] = []
         self._nonces = itertools.count(1)
+        # Apps under test may call from a server thread while the test reads the state.
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return (
@@ -263,7 +281,8 @@ class FakeChannels(Closeable):
     def handle(self, request: HttpRequest, now: float) -> HttpResponse:
         """Serve `request` as the service would at Unix time `now` (pure but for the state)."""
         try:
-            status, answer = self._serve(request, now)
+            with self._lock:
+                status, answer = self._serve(request, now)
         except _Refusal as refusal:
             return HttpResponse(status=refusal.status, headers=_TEXT, body=refusal.text.encode())
         return HttpResponse(status=status, headers=_JSON, body=_json.dumps(answer).encode())
@@ -347,8 +366,8 @@ class FakeChannels(Closeable):
 
     def _json_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            body = json.loads(request.body)
-        except (ValueError, RecursionError):
+            body = _json.loads(request.body)
+        except ValueError:
             raise _Refusal(400, "Request body is not valid JSON") from None
         if not isinstance(body, dict):
             raise _Refusal(400, "Request body must be a JSON object")
@@ -583,6 +602,7 @@ class FakeChannels(Closeable):
             connection = self._connections[socket_id] = _Connection(socket_id)
         return connection
 
+    @_locked
     def subscribe(
         self,
         channel: str,
@@ -639,6 +659,7 @@ class FakeChannels(Closeable):
             self._leave(connection, channel)
         del self._connections[connection.socket_id]
 
+    @_locked
     def unsubscribe(self, socket_id: str, channel: str | None = None) -> None:
         """Unsubscribe a connection from `channel`, or disconnect it entirely (None)."""
         connection = self._connections.get(socket_id)
@@ -653,6 +674,7 @@ class FakeChannels(Closeable):
                 "channel", f"connection {socket_id!r} is not subscribed to {channel!r}"
             )
 
+    @_locked
     def sign_in(self, user_id: str, *, socket_id: str | None = None) -> str:
         """Simulate a connection signing in as `user_id` (it receives `send_to_user`)."""
         validate_user_id(user_id, self.config.limits)
@@ -660,12 +682,14 @@ class FakeChannels(Closeable):
         connection.user_id = user_id
         return connection.socket_id
 
+    @_locked
     def connections(self) -> tuple[str, ...]:
         """The socket ids of the open simulated connections."""
         return tuple(self._connections)
 
     # --- recorded events and assertions ---------------------------------------------
 
+    @_locked
     def events(
         self, channel: str | None = None, name: str | None = None
     ) -> tuple[RecordedEvent, ...]:
@@ -681,6 +705,7 @@ class FakeChannels(Closeable):
             return "Nothing was triggered."
         return "Recorded events:\n" + "\n".join(e._line() for e in self._events)  # noqa: SLF001
 
+    @_locked
     def assert_triggered(
         self, channel: str, name: str, *, data: Any = ANY, socket_id: Any = ANY
     ) -> RecordedEvent:
@@ -704,6 +729,7 @@ class FakeChannels(Closeable):
             wanted += f" socket_id={socket_id!r}"
         raise AssertionError(f"No event {wanted} was triggered. {self._recorded_text()}")
 
+    @_locked
     def assert_not_triggered(self, channel: str | None = None, name: str | None = None) -> None:
         """Raise `AssertionError` if any event on `channel` named `name` (None: any) was sent."""
         found = self.events(channel, name)
@@ -716,6 +742,7 @@ class FakeChannels(Closeable):
                 + self._recorded_text()
             )
 
+    @_locked
     def reset(self) -> None:
         """Forget the recorded events and webhook events; connections and users stay."""
         self._events.clear()
@@ -723,6 +750,7 @@ class FakeChannels(Closeable):
 
     # --- webhooks -----------------------------------------------------------------------
 
+    @_locked
     def webhook_events(self) -> tuple[WebhookEvent, ...]:
         """The webhook events the simulated connections fired, oldest first.
 
@@ -734,6 +762,7 @@ class FakeChannels(Closeable):
         """
         return tuple(self._webhooks)
 
+    @_locked
     def webhook(
         self, *events: WebhookEvent, time_ms: int | None = None, nonce: bytes | None = None
     ) -> SignedWebhook:
