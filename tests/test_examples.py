@@ -64,3 +64,23 @@ def test_demo_refuses_unknown_options() -> None:
     result = _bash(str(EXAMPLES / "demo.sh"), "--kepp")
     assert result.returncode == 2
     assert "unknown option --kepp" in result.stderr
+
+
+def test_ci_installs_system_packages_only_when_asked() -> None:
+    """.ci/run's only apt-get install sits behind PUSHER_CORE_CI_INSTALL_NGINX=1 and says so."""
+    text = (ROOT / ".ci" / "run").read_text()
+    assert _bash("-n", str(ROOT / ".ci" / "run")).returncode == 0
+    lines = text.splitlines()
+    installs = [
+        i
+        for i, line in enumerate(lines)
+        if "apt-get install" in line and not line.lstrip().startswith("#")
+    ]
+    assert len(installs) == 1
+    guard = next(
+        i for i, line in enumerate(lines) if '"${PUSHER_CORE_CI_INSTALL_NGINX:-0}" = 1' in line
+    )
+    assert guard < installs[0]
+    assert not any(line.strip() in {"fi", "else"} for line in lines[guard + 1 : installs[0]])
+    assert "installing the system package nginx with apt-get" in lines[guard + 1]
+    assert "set PUSHER_CORE_CI_INSTALL_NGINX=1" in text
