@@ -239,3 +239,40 @@ def test_app_config_from_url_options_go_through_from_options() -> None:
     assert AppConfig.from_url(
         "http://key:secret@h/apps/1", ssl=True, port=6001, limits=None
     ) == AppConfig.from_options("1", "key", "secret", True, "h", 6001)
+
+
+def test_authenticate_on_a_public_channel_raises_where_the_reference_signs() -> None:
+    """The reference signs an auth nobody needs (public channels take no auth); we refuse."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = reference.Pusher("1", "key", "secret").authenticate("my-channel", "1.2")
+    assert set(theirs) == {"auth"}
+    with pytest.raises(InvalidArgumentError, match="'my-channel' is a public channel"):
+        Pusher("1", "key", "secret").authenticate("my-channel", "1.2")
+
+
+def test_network_errors_are_builtin_connection_errors_not_requests_ones() -> None:
+    """A refused connection: the reference raises requests' error, we a TransportError that is a
+    ConnectionError (so `except requests.exceptions.RequestException` no longer catches it)."""
+    import socket
+
+    import requests
+
+    from pusher_core.errors import TransportError
+    from pusher_core.retry import RetryPolicy
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: connections are refused
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = reference.Pusher("1", "key", "secret", ssl=False, host="127.0.0.1", port=port)
+        with pytest.raises(requests.exceptions.RequestException):
+            theirs.trigger("c", "e", {})
+    ours = Pusher(
+        "1", "key", "secret", ssl=False, host="127.0.0.1", port=port, retry=RetryPolicy.none()
+    )
+    with pytest.raises(TransportError) as info:
+        ours.trigger("c", "e", {})
+    assert isinstance(info.value, ConnectionError)
+    assert not isinstance(info.value, requests.exceptions.RequestException)
