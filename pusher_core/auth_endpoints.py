@@ -349,12 +349,13 @@ def channel_auth_response(
     if decision is None or decision is False:
         return _FORBIDDEN
     name = request.channel_name
-    if decision is not True and not isinstance(decision, Mapping):
-        raise ConfigurationError(
-            f"decide returned {type(decision).__name__} for channel {name!r}: return True "
-            f"(allow), False or None (deny), or the member {_MEMBER}"
-        )
     presence = request.kind is ChannelKind.PRESENCE
+    if decision is not True and not isinstance(decision, Mapping):
+        allow = f"the member {_MEMBER}" if presence else f"True or the member {_MEMBER}"
+        raise ConfigurationError(
+            f"decide returned {type(decision).__name__} for channel {name!r}: return "
+            f"{allow} to allow, False or None to deny"
+        )
     if presence and decision is True:
         raise ConfigurationError(
             f"decide returned True for presence channel {name!r}: return the member "

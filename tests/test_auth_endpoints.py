@@ -280,11 +280,18 @@ MEMBER_HINT = "return {'user_id': ..., 'user_info': {...}}"
             PRESENCE,
             "yes",
             (
-                "decide returned str for channel 'presence-room': return True \\(allow\\), "
-                "False or None \\(deny\\), or the member"
+                "decide returned str for channel 'presence-room': return the member "
+                f"{MEMBER_HINT[7:]} to allow, False or None to deny"
             ),
         ),
-        (b"socket_id=1.2&channel_name=private-room", 1, "decide returned int for channel"),
+        (
+            b"socket_id=1.2&channel_name=private-room",
+            1,
+            (
+                "decide returned int for channel 'private-room': return True or the member "
+                f"{MEMBER_HINT[7:]} to allow, False or None to deny"
+            ),
+        ),
         (b"socket_id=1.2&channel_name=private-room", [], "decide returned list"),
     ],
 )
