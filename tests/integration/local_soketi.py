@@ -70,6 +70,8 @@ def _is_ours(pid: int, work_dir: str) -> bool:
     soketi renames its process (`soketi-server`), so the check is its working
     directory, which `SoketiServer` sets to its own folder.
     """
+    if not work_dir:
+        return False
     if not Path("/proc/self/cwd").exists():
         return True  # no /proc (macOS): trust the pid file
     try:
@@ -85,7 +87,11 @@ def _running(folder: Path) -> dict[str, Any] | None:
         details: dict[str, Any] = json.loads(_details_file(folder).read_text())
     except (OSError, ValueError):
         return None
-    if details.get("pid") != pid or not _alive(pid) or not _is_ours(pid, details["work_dir"]):
+    if (
+        details.get("pid") != pid
+        or not _alive(pid)
+        or not _is_ours(pid, str(details.get("work_dir", "")))
+    ):
         return None
     return details
 
