@@ -15,9 +15,12 @@ Rules:
   ignored (`auth_key` and `auth_version` still count), so a recording replays
   under any clock; `exact=True` compares the full query, in order. Scheme, host,
   port and headers are never compared.
-- Each interaction is served at most once; among those matching a request, the
-  first unused one in recorded order is served, so repeated identical requests
-  get their responses in the order they were recorded.
+- Among the interactions matching a request, the first unused one in recorded
+  order is served, so repeated identical requests get their responses in the
+  order they were recorded. What happens once all of them were served is the
+  serve mode: `ServeMode.ONCE` (the default) serves each interaction once and
+  then raises; `ServeMode.REPEAT_LAST` keeps answering with the last one (for
+  code that polls, or sends a request more often than when it was recorded).
 - A request that matches no unused interaction raises `ReplayMismatchError`,
   whose message shows the request, the closest recorded request and what differs.
 - Both transports take `send(request, *, deadline=None)` like every transport.
@@ -32,6 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import enum
 import json
 import os
 import re
@@ -55,6 +59,7 @@ __all__ = [
     "Interaction",
     "RecordingTransport",
     "ReplayTransport",
+    "ServeMode",
 ]
 
 _FORMAT = "pusher-core cassette"
@@ -315,6 +320,15 @@ def _text(body: bytes) -> str:
     return body[:_DIFF_LIMIT].decode("utf-8", "replace")
 
 
+class ServeMode(enum.Enum):
+    """What `ReplayTransport` does once every recording of a request was served."""
+
+    ONCE = "once"
+    """Serve each recording once; one request more raises `ReplayMismatchError`."""
+    REPEAT_LAST = "repeat_last"
+    """Serve the recordings in order, then repeat the last one's answer for ever."""
+
+
 class ReplayTransport(Closeable):
     """Serve recorded responses offline.
 
@@ -323,18 +337,29 @@ class ReplayTransport(Closeable):
         exact: compare the full query (with `auth_timestamp`, `auth_signature`,
             `body_md5`), e.g. when the app runs on a fixed clock; by default
             those volatile parameters are ignored.
+        serve: `ServeMode.ONCE` (default) serves each interaction once, so a
+            test also checks how often a request is sent; `ServeMode.REPEAT_LAST`
+            repeats the last matching answer once the recordings are used up.
 
-    Each interaction is served at most once, in recorded order among equal
-    requests. Safe to share across threads.
+    Recordings of equal requests are served in recorded order. Safe to share
+    across threads.
     """
 
-    def __init__(self, cassette: Cassette, *, exact: bool = False) -> None:
+    def __init__(
+        self, cassette: Cassette, *, exact: bool = False, serve: ServeMode = ServeMode.ONCE
+    ) -> None:
         if not isinstance(cassette, Cassette):
             raise InvalidArgumentTypeError(
                 "cassette", f"must be a Cassette, got {type(cassette).__name__}"
             )
+        if not isinstance(serve, ServeMode):
+            raise InvalidArgumentTypeError(
+                "serve",
+                f"must be ServeMode.ONCE or ServeMode.REPEAT_LAST, got {type(serve).__name__}",
+            )
         self._interactions = cassette.interactions
         self._exact = bool(exact)
+        self._serve = serve
         self._keys = tuple(self._key(item.request) for item in self._interactions)
         self._used = [False] * len(self._interactions)
         self._lock = threading.Lock()
@@ -344,6 +369,11 @@ class ReplayTransport(Closeable):
 
     def _key(self, request: HttpRequest) -> tuple[object, ...]:
         return (request.method, request.path, self._query(request), request.body)
+
+    @property
+    def serve(self) -> ServeMode:
+        """The serve mode this transport was built with."""
+        return self._serve
 
     @property
     def unused(self) -> tuple[Interaction, ...]:
@@ -361,18 +391,26 @@ class ReplayTransport(Closeable):
     ) -> HttpResponse:
         """The response recorded for the first unused interaction matching `request`.
 
-        `deadline` is accepted for the port's sake; nothing here waits.
+        With `ServeMode.REPEAT_LAST`, once every matching interaction was served,
+        the last one's response. `deadline` is accepted for the port's sake;
+        nothing here waits.
 
         Raises:
-            ReplayMismatchError: no unused interaction matches; the message shows
-                the closest recorded request and what differs.
+            ReplayMismatchError: no unused interaction matches (in `ONCE` mode) or
+                none matches at all; the message shows the closest recorded
+                request and what differs.
         """
         key = self._key(request)
+        last = -1
         with self._lock:
             for index, recorded in enumerate(self._keys):
-                if recorded == key and not self._used[index]:
-                    self._used[index] = True
-                    return self._interactions[index].response
+                if recorded == key:
+                    if not self._used[index]:
+                        self._used[index] = True
+                        return self._interactions[index].response
+                    last = index
+            if last >= 0 and self._serve is ServeMode.REPEAT_LAST:
+                return self._interactions[last].response
             used_matches = sum(1 for recorded in self._keys if recorded == key)
         raise ReplayMismatchError(self._mismatch(request, used_matches))
 
@@ -393,7 +431,8 @@ class ReplayTransport(Closeable):
             lines.append(
                 f"{used_matches} recorded interaction(s) match it but were already served "
                 "(each is served once, in order): the code sent this request more often "
-                "than when it was recorded"
+                "than when it was recorded; to answer every further one with the last "
+                "recording, pass serve=ServeMode.REPEAT_LAST"
             )
             return "\n".join(lines)
         if not self._interactions:

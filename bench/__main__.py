@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench import imports, pure, wire
-from bench.common import Line, Settings, render
+from bench.common import Line, Settings, quick_note, render
 from bench.nginx import INSTALL_HINT, Nginx, find_nginx
 
 ALL_ROWS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     print(_machine(nginx_version))
     print(f"- command: python -m bench{' --quick' if args.quick else ''}")
     print()
+    if args.quick:
+        print(quick_note(settings))
+        print()
     sys.stdout.flush()
 
     if _version("pusher") is None:

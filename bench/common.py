@@ -8,7 +8,10 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 APP_ID = "123456"
 KEY = "278d425bdf160c739803"
@@ -102,9 +105,46 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
-def paired_ratio(numerator: Sequence[float], denominator: Sequence[float]) -> float:
+NOISY_SPREAD = 0.25
+"""A ratio whose per-round values span more than this share of it is marked noisy (quick mode)."""
+
+
+class Ratio(float):
+    """A ratio that remembers how much its per-round values varied.
+
+    `spread` is (largest - smallest) / median of the per-round ratios, or None
+    when unknown. It only informs the quick run's "noisy" mark; the value itself
+    is the figure the table prints and the full run checks.
+    """
+
+    spread: float | None
+
+    def __new__(cls, value: float, spread: float | None = None) -> Self:
+        ratio = super().__new__(cls, value)
+        ratio.spread = spread
+        return ratio
+
+
+def ratio_spread(per_round: Sequence[float]) -> float | None:
+    """(largest - smallest) / median of per-round ratios; None with fewer than two rounds."""
+    if len(per_round) < 2:
+        return None
+    middle = median(per_round)
+    if middle == 0:
+        return None
+    return (max(per_round) - min(per_round)) / abs(middle)
+
+
+def paired_ratio(numerator: Sequence[float], denominator: Sequence[float]) -> Ratio:
     """The median of per-round ratios: robust to a machine that slows down mid-run."""
-    return median([a / b for a, b in zip(numerator, denominator, strict=True)])
+    per_round = [a / b for a, b in zip(numerator, denominator, strict=True)]
+    return Ratio(median(per_round), ratio_spread(per_round))
+
+
+def is_noisy(ratio: float | None) -> bool:
+    """Whether a ratio's rounds disagreed too much for its figure to mean anything."""
+    spread = getattr(ratio, "spread", None)
+    return spread is not None and spread > NOISY_SPREAD
 
 
 @dataclass
@@ -151,12 +191,29 @@ def _figure(value: float | None) -> str:
     return f"{value:.2f}"
 
 
-def _ratio(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}x"
+def _ratio(value: float | None, *, quick: bool = False) -> str:
+    if value is None:
+        return "—"
+    if quick and is_noisy(value):
+        return f"{value:.2f}x (noisy)"
+    return f"{value:.2f}x"
+
+
+QUICK_NOTE = (
+    "Quick mode is a smoke run: {rounds} rounds of a few hundred iterations show that "
+    "every row works, not how fast it is. Its figures move by large factors from run to "
+    "run; ratios marked (noisy) varied by more than {percent}% between rounds. Quote only "
+    "a full run (`python -m bench`)."
+)
+
+
+def quick_note(settings: Settings) -> str:
+    """What the quick run's figures are worth, printed above its table."""
+    return QUICK_NOTE.format(rounds=settings.rounds, percent=round(NOISY_SPREAD * 100))
 
 
 def render(lines: Sequence[Line], *, checked: bool) -> str:
-    """The markdown table."""
+    """The markdown table; an unchecked (quick) table marks noisy ratios."""
     out = [
         (
             "| # | Measure | Unit | Floor | Reference | pusher-core | core ÷ floor | core ÷ ref "
@@ -173,7 +230,8 @@ def render(lines: Sequence[Line], *, checked: bool) -> str:
             met = "yes" if line.met else "**no**"
         out.append(
             f"| {line.row} | {line.what} | {line.unit} | {_figure(line.floor)} "
-            f"| {_figure(line.reference)} | {_figure(line.core)} | {_ratio(line.vs_floor)} "
-            f"| {_ratio(line.vs_reference)} | {line.target or '—'} | {met} |"
+            f"| {_figure(line.reference)} | {_figure(line.core)} "
+            f"| {_ratio(line.vs_floor, quick=not checked)} "
+            f"| {_ratio(line.vs_reference, quick=not checked)} | {line.target or '—'} | {met} |"
         )
     return "\n".join(out)

@@ -14,7 +14,19 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import APP_ID, CORE, FLOOR, KEY, REFERENCE, SECRET, Line, Settings, median
+from bench.common import (
+    APP_ID,
+    CORE,
+    FLOOR,
+    KEY,
+    REFERENCE,
+    SECRET,
+    Line,
+    Ratio,
+    Settings,
+    median,
+    ratio_spread,
+)
 
 _ROOT = Path(__file__).resolve().parent.parent
 _START = "pass"
@@ -74,13 +86,26 @@ def run(settings: Settings) -> list[Line]:
         statement = statements.get((row, who))
         return None if statement is None else max(median(samples[statement]) - start, 0.01)
 
+    def with_spread(row: str, who: str, value: float) -> Ratio:
+        """`value` (core ÷ `who`, of the medians) with the spread of its per-round ratios."""
+        per_round = [
+            max(core - begin, 0.01) / max(other - begin, 0.01)
+            for core, other, begin in zip(
+                samples[statements[row, CORE]],
+                samples[statements[row, who]],
+                samples[_START],
+                strict=True,
+            )
+        ]
+        return Ratio(value, ratio_spread(per_round))
+
     lines = []
     for row, what, limit in (
         ("7a", f"Cold `import` (start-up {start:.1f} ms subtracted)", 1.0),
         ("7b", "Cold import + construct a client (default transport)", 0.5),
     ):
         floor, ref, core = net(row, FLOOR), net(row, REFERENCE), net(row, CORE)
-        vs_ref = None if ref is None or core is None else core / ref
+        vs_ref = None if ref is None or core is None else with_spread(row, REFERENCE, core / ref)
         lines.append(
             Line(
                 row=row,
@@ -89,7 +114,9 @@ def run(settings: Settings) -> list[Line]:
                 floor=floor,
                 reference=ref,
                 core=core,
-                vs_floor=None if floor is None or core is None else core / floor,
+                vs_floor=(
+                    None if floor is None or core is None else with_spread(row, FLOOR, core / floor)
+                ),
                 vs_reference=vs_ref,
                 target=f"≤ {limit:.2f}x ref",
                 met=None if vs_ref is None else vs_ref <= limit,

@@ -510,6 +510,10 @@ urls = (
 @given(
     arguments(
         url=urls,
+        ssl=(st.sampled_from([None, True, False]), st.sampled_from([1, "yes"])),
+        host=(st.none() | st.sampled_from(hosts), st.sampled_from(["", "h/x", "h:1"])),
+        port=(st.sampled_from([None, 1, 6001]), st.sampled_from([0, 65536, "80"])),
+        cluster=(st.sampled_from([None, "eu"]), st.sampled_from(["", "E U"])),
         encryption_master_key_base64=master_b64,
         json_encoder=encoders,
         json_decoder=decoders,

@@ -24,9 +24,14 @@ Rules:
   `AuthRequestError` (an `InvalidArgumentError`) naming the field and carrying
   the HTTP status to answer with (400 bad field, 413 too large, 415 unsupported
   content type); nothing else escapes.
-- The response helpers turn those errors into JSON error responses; they never
-  catch what `decide` raises, nor configuration errors (such as a missing master
-  key): those are the server's bugs and should surface as a 500.
+- Whose error is whose. The client's request: the response helpers answer it
+  themselves (400 bad field, 403 denied, 413 too large, 415 unsupported content
+  type, each as JSON). The server's own code or config: a `decide` answer that
+  cannot be used (True for a presence channel, a member without a valid
+  `user_id`, user_data without a valid `id`, a value of the wrong type) or a
+  config that cannot serve the channel (an encrypted channel without a master
+  key) raises `ConfigurationError` saying what to return or configure instead;
+  let it become your 500. What `decide` itself raises passes through untouched.
 - Public and `#server-to-user-` channels are rejected while parsing (400), so
   `decide` only ever sees channels that need authorization.
 - `socket_id` and `channel_name` given twice in a form are rejected rather than
@@ -53,7 +58,7 @@ from pusher_core.channels import (
     validate_socket_id,
 )
 from pusher_core.config import AppConfig, Limits
-from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
+from pusher_core.errors import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
 from pusher_core.transport import received_body
 
 __all__ = [
@@ -303,6 +308,10 @@ def _check_decide(decide: object) -> None:
         )
 
 
+_MEMBER = "{'user_id': ..., 'user_info': {...}}"
+_USER_DATA = "{'id': '<user id>', 'user_info': {...}}"
+
+
 def channel_auth_response(
     config: AppConfig,
     body: bytes,
@@ -320,15 +329,16 @@ def channel_auth_response(
             allows and, on presence channels, names the member.
 
     Returns:
-        200 with the `ChannelAuth` JSON, 403 when denied, 400/413/415 with
-        `{"error": ..., "field": ...}` when the request is unusable.
+        The client's outcomes, as responses: 200 with the `ChannelAuth` JSON, 403
+        when denied, 400/413/415 with `{"error": ..., "field": ...}` when the
+        request is unusable.
 
     Raises:
-        InvalidArgumentError: `decide` allowed a presence channel without naming
-            the member, or returned an invalid member; or the app cannot serve the
-            channel (an encrypted channel without a master key). These are the
-            server's bugs: let them become a 500.
-        InvalidArgumentTypeError: `decide` returned something else.
+        ConfigurationError: the server's bugs, for a 500: `decide` allowed a
+            presence channel without naming the member, returned an invalid
+            member or a value of another type, or the app cannot serve the
+            channel (an encrypted channel without a master key). The message
+            says what to return or configure instead.
     """
     _check_decide(decide)
     try:
@@ -338,29 +348,34 @@ def channel_auth_response(
     decision = decide(request)
     if decision is None or decision is False:
         return _FORBIDDEN
+    name = request.channel_name
+    presence = request.kind is ChannelKind.PRESENCE
     if decision is not True and not isinstance(decision, Mapping):
-        raise InvalidArgumentTypeError(
-            "decide",
-            "must return True, False, None or a member mapping {'user_id': ..., 'user_info': ...}"
-            f"; got {type(decision).__name__}",
+        allow = f"the member {_MEMBER}" if presence else f"True or the member {_MEMBER}"
+        raise ConfigurationError(
+            f"decide returned {type(decision).__name__} for channel {name!r}: return "
+            f"{allow} to allow, False or None to deny"
         )
-    if request.kind is ChannelKind.PRESENCE:
-        if decision is True:
-            raise InvalidArgumentError(
-                "decide",
-                f"{request.channel_name!r} is a presence channel: return the member "
-                "{'user_id': ..., 'user_info': {...}} instead of True",
-            )
+    if presence and decision is True:
+        raise ConfigurationError(
+            f"decide returned True for presence channel {name!r}: return the member "
+            f"{_MEMBER} for presence channel {name!r} instead"
+        )
+    try:
         result = authorize_channel(
             config,
-            channel=request.channel_name,
+            channel=name,
             socket_id=request.socket_id,
-            custom_data=decision,
+            custom_data=decision if presence else None,  # type: ignore[arg-type]  # a Mapping
         )
-    else:
-        result = authorize_channel(
-            config, channel=request.channel_name, socket_id=request.socket_id
-        )
+    except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
+        # The request was validated while parsing: what is left is decide's or the config's.
+        if presence:
+            raise ConfigurationError(
+                f"decide returned an unusable member for presence channel {name!r} ({exc}): "
+                f"return {_MEMBER} with a non-empty string (or int) user_id and JSON user_info"
+            ) from exc
+        raise ConfigurationError(f"the app cannot authorize {name!r}: {exc.message}") from exc
     return AuthResponse(status=200, headers=_JSON_HEADERS, body=result.to_json().encode("utf-8"))
 
 
@@ -380,12 +395,14 @@ def user_auth_response(
             string `id`, optional `user_info` and `watchlist`), or `None` to deny.
 
     Returns:
-        200 with the `UserAuth` JSON, 403 when denied, 400/413/415 with
-        `{"error": ..., "field": ...}` when the request is unusable.
+        The client's outcomes, as responses: 200 with the `UserAuth` JSON, 403
+        when denied, 400/413/415 with `{"error": ..., "field": ...}` when the
+        request is unusable.
 
     Raises:
-        InvalidArgumentError: `decide` returned invalid `user_data` (the server's bug).
-        InvalidArgumentTypeError: same, for a value of the wrong type.
+        ConfigurationError: the server's bug, for a 500: `decide` returned
+            user_data without a valid `id` (or with an invalid watchlist), or a
+            value that is not a mapping. The message says what to return instead.
     """
     _check_decide(decide)
     try:
@@ -395,5 +412,16 @@ def user_auth_response(
     user_data = decide(request)
     if user_data is None:
         return _FORBIDDEN
-    result = authenticate_user(config, socket_id=request.socket_id, user_data=user_data)
+    if not isinstance(user_data, Mapping):
+        raise ConfigurationError(
+            f"decide returned {type(user_data).__name__}: return the signed-in user's "
+            f"user_data {_USER_DATA}, or None to deny"
+        )
+    try:
+        result = authenticate_user(config, socket_id=request.socket_id, user_data=user_data)
+    except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
+        raise ConfigurationError(
+            f"decide returned unusable user_data ({exc}): return {_USER_DATA} with a "
+            "non-empty string id, or None to deny"
+        ) from exc
     return AuthResponse(status=200, headers=_JSON_HEADERS, body=result.to_json().encode("utf-8"))

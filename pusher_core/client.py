@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from random import random as _random
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from pusher_core.config import AppConfig, Limits
+from pusher_core.config import AppConfig, AppOptions, Limits
 from pusher_core.errors import (
     ConfigurationError,
     InvalidArgumentError,
@@ -69,7 +69,7 @@ if not TYPE_CHECKING:
     compat = _LazyModule("pusher_core.compat")
     webhooks = _LazyModule("pusher_core.webhooks")
 
-__all__ = ["ClientOptions", "Clock", "NonceSource", "Pusher", "TypedPusher"]
+__all__ = ["ClientOptions", "Clock", "NonceSource", "Pusher", "PusherOptions", "TypedPusher"]
 
 Clock = Callable[[], float]
 """Returns the current Unix time in seconds (default `time.time`)."""
@@ -87,6 +87,44 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     total_timeout: float | None
     idempotency_keys: bool
+
+
+class PusherOptions(AppOptions, ClientOptions, total=False):
+    """What `Pusher.from_url` and `Pusher.from_env` take: the config's options and the client's.
+
+    `AppOptions` (ssl, host, port, cluster, the master key, the JSON codecs,
+    limits) shape the `AppConfig`; `ClientOptions` (transport, clock, timeout,
+    retry, ...) go to `Pusher.from_config`.
+    """
+
+
+_APP_OPTIONS = AppOptions.__required_keys__ | AppOptions.__optional_keys__
+_CLIENT_OPTIONS = ClientOptions.__required_keys__ | ClientOptions.__optional_keys__
+
+
+def _split_options(where: str, options: Mapping[str, Any]) -> tuple[AppOptions, ClientOptions]:
+    """Sort `from_url`/`from_env` keywords into the config's and the client's.
+
+    A keyword that is neither raises `TypeError`, as Python does for any
+    unexpected keyword, naming it and what is accepted.
+    """
+    unknown = sorted(set(options) - _APP_OPTIONS - _CLIENT_OPTIONS)
+    if unknown:
+        accepted = ", ".join(sorted(_APP_OPTIONS | _CLIENT_OPTIONS | {"backend"}))
+        raise TypeError(
+            f"{where}() got an unexpected keyword argument {unknown[0]!r}; it accepts {accepted}"
+        )
+    app: Any = {name: value for name, value in options.items() if name in _APP_OPTIONS}
+    client: Any = {name: value for name, value in options.items() if name in _CLIENT_OPTIONS}
+    return app, client
+
+
+def _refuse_backend(backend: object) -> None:
+    """The reference's `backend=` (an HTTP library adapter) has no equivalent here."""
+    if backend is not None:
+        raise ConfigurationError(
+            "pusher-core has no `backend`: pass transport=... (see adapters/) instead"
+        )
 
 
 _NONCE_BYTES = 24
@@ -474,10 +512,7 @@ class Pusher(Closeable):
         total_timeout: float | None = None,
         idempotency_keys: bool = False,
     ) -> None:
-        if backend is not None:
-            raise ConfigurationError(
-                "pusher-core has no `backend`: pass transport=... (see adapters/) instead"
-            )
+        _refuse_backend(backend)
         config = AppConfig.from_options(
             app_id,
             key,
@@ -546,44 +581,46 @@ class Pusher(Closeable):
 
     @classmethod
     def from_url(
-        cls,
-        url: str,
-        *,
-        encryption_master_key_base64: str | bytes | None = None,
-        limits: Limits | None = None,
-        **options: Unpack[ClientOptions],
+        cls, url: str, *, backend: object = None, **options: Unpack[PusherOptions]
     ) -> Pusher:
-        """Configure from `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID`.
+        """Configure from `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID`, as the reference does.
 
-        `options` are `from_config`'s (transport, clock, nonce_source, timeout,
-        retry, total_timeout, idempotency_keys).
+        `options` are the constructor's keywords (ssl, host, port, cluster,
+        timeout, encryption_master_key_base64, json_encoder, json_decoder,
+        limits, transport, retry, ...); a given option wins over the URL
+        (`AppConfig.from_url` says how). Any other keyword raises `TypeError`.
         """
-        config = AppConfig.from_url(
-            url, encryption_master_key_base64=encryption_master_key_base64, limits=limits
-        )
-        return cls.from_config(config, **options)
+        _refuse_backend(backend)
+        app, client = _split_options("Pusher.from_url", options)
+        return cls.from_config(AppConfig.from_url(url, **app), **client)
 
     @classmethod
     def from_env(
         cls,
-        environ: Mapping[str, str] | str | None = None,
+        env: str | Mapping[str, str] | None = None,
         *,
-        limits: Limits | None = None,
-        **options: Unpack[ClientOptions],
+        environ: Mapping[str, str] | None = None,
+        backend: object = None,
+        **options: Unpack[PusherOptions],
     ) -> Pusher:
         """Configure from `PUSHER_URL` or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`.
 
-        `environ` is the mapping to read (default `os.environ`). A string is the
-        reference's form: the name of the variable holding the URL. `options`
-        are `from_config`'s.
+        `env` is the reference's: the name of the variable holding the URL
+        (`from_env("MY_URL")` or `from_env(env="MY_URL")`). A mapping there is
+        read instead of the environment, as `environ=` is (default `os.environ`).
+        `options` are `from_url`'s and win over what the environment says.
         """
-        if isinstance(environ, str):
-            url = os.environ.get(environ)
-            if not url:
-                raise ConfigurationError(f"environment variable {environ} is not set")
-            environ = {"PUSHER_URL": url}
-        config = AppConfig.from_env(os.environ if environ is None else environ, limits=limits)
-        return cls.from_config(config, **options)
+        _refuse_backend(backend)
+        app, client = _split_options("Pusher.from_env", options)
+        name = env if isinstance(env, str) else None
+        if env is not None and name is None:
+            if environ is not None:
+                raise InvalidArgumentError(
+                    "environ", "give the mapping to read once: as env or as environ, not both"
+                )
+            environ = env  # type: ignore[assignment]  # a mapping (AppConfig.from_env checks)
+        config = AppConfig.from_env(os.environ if environ is None else environ, name=name, **app)
+        return cls.from_config(config, **client)
 
     def __repr__(self) -> str:
         return f"Pusher(app_id={self.app_id!r}, key={self.key!r}, host={self.host!r})"

@@ -18,7 +18,7 @@ import json
 import re
 import warnings
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from urllib.parse import unquote, urlsplit
 
 import attrs
@@ -27,7 +27,17 @@ from pusher_core.encryption import MASTER_KEY_BYTES
 from pusher_core.errors import ConfigurationError, InvalidArgumentTypeError, shown
 from pusher_core.signing import Signer
 
-__all__ = ["DEFAULT_CLUSTER", "AppConfig", "Limits", "check_config", "parse_master_key"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = [
+    "DEFAULT_CLUSTER",
+    "AppConfig",
+    "AppOptions",
+    "Limits",
+    "check_config",
+    "parse_master_key",
+]
 
 DEFAULT_CLUSTER = "mt1"
 _APP_ID = re.compile(r"\A[0-9]+\Z")
@@ -116,6 +126,24 @@ def _check_limits(_instance: object, _attribute: attrs.Attribute[Any], value: An
         raise ConfigurationError(
             f"limits must be a pusher_core.Limits value, got {type(value).__name__}"
         )
+
+
+class AppOptions(TypedDict, total=False):
+    """The `pusher.Pusher` constructor's options besides id, key and secret, plus `limits`.
+
+    `AppConfig.from_url` and `AppConfig.from_env` take them on top of what the URL
+    or the environment says, and the given option wins (as in the reference).
+    """
+
+    ssl: bool
+    host: str | None
+    port: int | None
+    cluster: str | None
+    encryption_master_key: str | bytes | None
+    encryption_master_key_base64: str | bytes | None
+    json_encoder: type[json.JSONEncoder] | None
+    json_decoder: type[json.JSONDecoder] | None
+    limits: Limits | None
 
 
 @attrs.frozen(kw_only=True)
@@ -216,22 +244,30 @@ class AppConfig:
         cls,
         url: str,
         *,
+        ssl: bool | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        cluster: str | None = None,
+        encryption_master_key: str | bytes | None = None,
         encryption_master_key_base64: str | bytes | None = None,
         json_encoder: type[json.JSONEncoder] | None = None,
         json_decoder: type[json.JSONDecoder] | None = None,
         limits: Limits | None = None,
     ) -> AppConfig:
-        """Parse `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID[/]`.
+        """Parse `http(s)://KEY:SECRET@HOST[:PORT]/apps/APP_ID[/]`, then apply the options.
 
-        The port is honoured and a trailing slash is accepted (the reference
-        fails on both). Errors describe the expected shape and never echo the URL,
-        which holds the secret.
+        The options are `from_options`' and win over the URL, as in the reference's
+        `Pusher.from_url(url, **options)`: `ssl=` over the scheme, `port=` over the
+        URL's port, `host=` over its host. `cluster=` loses to the URL's host (with
+        a warning, as in `from_options`). Unlike the reference, the URL's port is
+        honoured and a trailing slash is accepted. Errors describe the expected
+        shape and never echo the URL, which holds the secret.
         """
         if not isinstance(url, str):
             raise ConfigurationError(f"the URL must be a string of the form {_URL_SHAPE}")
         try:
             parts = urlsplit(url.strip())
-            port = parts.port
+            url_port = parts.port
         except ValueError:
             raise ConfigurationError(
                 f"the URL could not be parsed; expected {_URL_SHAPE}"
@@ -255,50 +291,70 @@ class AppConfig:
             raise ConfigurationError(
                 f"invalid Pusher URL ({'; '.join(problems)}); expected {_URL_SHAPE}"
             )
-        host = parts.hostname
-        if ":" in host:  # IPv6 literal
-            host = f"[{host}]"
-        return cls(
-            app_id=match.group(1),
-            key=unquote(parts.username or ""),
-            secret=unquote(parts.password or ""),
-            scheme="https" if parts.scheme == "https" else "http",
-            host=host,
-            port=port,
-            encryption_master_key=parse_master_key(None, encryption_master_key_base64),
+        url_host = parts.hostname
+        if ":" in url_host:  # IPv6 literal
+            url_host = f"[{url_host}]"
+        return cls.from_options(
+            match.group(1),
+            unquote(parts.username or ""),
+            unquote(parts.password or ""),
+            ssl=parts.scheme == "https" if ssl is None else ssl,
+            host=url_host if host is None else host,
+            port=url_port if port is None else port,
+            cluster=cluster,
+            encryption_master_key=encryption_master_key,
+            encryption_master_key_base64=encryption_master_key_base64,
             json_encoder=json_encoder,
             json_decoder=json_decoder,
-            limits=limits if limits is not None else Limits(),
+            limits=limits,
         )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str], *, limits: Limits | None = None) -> AppConfig:
+    def from_env(
+        cls,
+        environ: Mapping[str, str],
+        *,
+        name: str | None = None,
+        **options: Unpack[AppOptions],
+    ) -> AppConfig:
         """Read `PUSHER_URL`, or `PUSHER_APP_ID`/`_KEY`/`_SECRET`/`_CLUSTER`, from `environ`.
 
-        `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` is read too. The caller passes
-        the mapping (usually the process environment), so this stays pure and testable.
+        `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` is read too. With `name` (the
+        reference's `env`), only the URL in that variable is read. `options` are
+        `from_url`'s and win over the environment (`cluster=` or `host=` over
+        `PUSHER_APP_CLUSTER`, a master key option over the variable). The caller
+        passes the mapping (usually the process environment), so this stays pure.
         """
         if not isinstance(environ, Mapping):
             raise InvalidArgumentTypeError(
                 "environ", f"must be a mapping such as os.environ, got {type(environ).__name__}"
             )
-        master = environ.get("PUSHER_ENCRYPTION_MASTER_KEY_BASE64") or None
+        if name is not None:
+            url = environ.get(name) if isinstance(name, str) else None
+            if not url:
+                raise ConfigurationError(f"environment variable {shown(name)} is not set")
+            return cls.from_url(url, **options)
+        given = dict(options)
+        if "encryption_master_key" not in given and "encryption_master_key_base64" not in given:
+            given["encryption_master_key_base64"] = (
+                environ.get("PUSHER_ENCRYPTION_MASTER_KEY_BASE64") or None
+            )
         url = environ.get("PUSHER_URL")
         if url:
-            return cls.from_url(url, encryption_master_key_base64=master, limits=limits)
+            return cls.from_url(url, **given)  # type: ignore[arg-type]  # AppOptions' keys
         names = ("PUSHER_APP_ID", "PUSHER_APP_KEY", "PUSHER_APP_SECRET")
         missing = [name for name in names if not environ.get(name)]
         if missing:
             raise ConfigurationError(
                 f"set PUSHER_URL, or all of {', '.join(names)} (missing: {', '.join(missing)})"
             )
+        if given.get("host") is None and given.get("cluster") is None:
+            given["cluster"] = environ.get("PUSHER_APP_CLUSTER") or None
         return cls.from_options(
             environ["PUSHER_APP_ID"],
             environ["PUSHER_APP_KEY"],
             environ["PUSHER_APP_SECRET"],
-            cluster=environ.get("PUSHER_APP_CLUSTER") or None,
-            encryption_master_key_base64=master,
-            limits=limits,
+            **given,  # type: ignore[arg-type]  # AppOptions' keys
         )
 
 

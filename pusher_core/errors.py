@@ -104,7 +104,11 @@ class PayloadTooLargeError(InvalidArgumentError):
 
 
 class ConfigurationError(PusherError, ValueError):
-    """The app configuration (id, key, secret, host, URL, env) is unusable."""
+    """The server's own setup is unusable: its config (id, key, secret, host, URL, env).
+
+    Also what an auth endpoint's `decide` returned when it cannot be used: the
+    server's bug, for a 500, never the connecting client's fault.
+    """
 
 
 class EncryptionError(PusherError, ValueError):

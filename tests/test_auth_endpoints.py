@@ -23,7 +23,7 @@ from pusher_core.auth_endpoints import (
 )
 from pusher_core.channels import ChannelKind
 from pusher_core.config import AppConfig, Limits
-from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
+from pusher_core.errors import ConfigurationError, InvalidArgumentError, InvalidArgumentTypeError
 
 CONFIG = AppConfig.from_options(
     "1",
@@ -243,17 +243,113 @@ def test_encrypted_channel_answer_carries_shared_secret_text() -> None:
 def test_server_bugs_raise_instead_of_answering() -> None:
     """Misconfiguration and bad decisions raise (a 500), they are not the client's fault."""
     presence = b"socket_id=1.2&channel_name=presence-room"
-    with pytest.raises(InvalidArgumentError, match="presence channel") as info:
+    with pytest.raises(ConfigurationError, match="presence channel") as info:
         channel_auth_response(CONFIG, presence, FORM, lambda _: True)
-    assert info.value.argument == "decide"
-    with pytest.raises(InvalidArgumentTypeError, match="decide"):
+    assert str(info.value).startswith("decide returned True")
+    with pytest.raises(ConfigurationError, match="decide"):
         channel_auth_response(CONFIG, presence, FORM, lambda _: "yes")  # type: ignore[arg-type, return-value]
-    with pytest.raises(InvalidArgumentError, match="user_id"):
+    with pytest.raises(ConfigurationError, match="user_id"):
         channel_auth_response(CONFIG, presence, FORM, lambda _: {"user_id": "a b"})
     plain = AppConfig(app_id="1", key="k", secret="s")
     encrypted = b"socket_id=1.2&channel_name=private-encrypted-room"
-    with pytest.raises(InvalidArgumentError, match="encryption_master_key_base64"):
+    with pytest.raises(ConfigurationError, match="encryption_master_key_base64"):
         channel_auth_response(plain, encrypted, FORM, lambda _: True)
+
+
+PRESENCE = b"socket_id=1.2&channel_name=presence-room"
+MEMBER_HINT = "return {'user_id': ..., 'user_info': {...}}"
+
+
+@pytest.mark.parametrize(
+    ("body", "decision", "message"),
+    [
+        (
+            PRESENCE,
+            True,
+            (
+                "decide returned True for presence channel 'presence-room': return the member "
+                "{'user_id': ..., 'user_info': {...}} for presence channel 'presence-room' instead"
+            ),
+        ),
+        (PRESENCE, {"user_info": {"name": "Ann"}}, f"needs? a user id.*{MEMBER_HINT}"),
+        (PRESENCE, {"user_id": None}, f"needs? a user id.*{MEMBER_HINT}"),
+        (PRESENCE, {"user_id": ""}, "unusable member for presence channel 'presence-room'"),
+        (PRESENCE, {"user_id": 1.5}, "must be a str or an int"),
+        (PRESENCE, {"user_id": "7", "user_info": {1j}}, f"unusable member.*{MEMBER_HINT}"),
+        (
+            PRESENCE,
+            "yes",
+            (
+                "decide returned str for channel 'presence-room': return the member "
+                f"{MEMBER_HINT[7:]} to allow, False or None to deny"
+            ),
+        ),
+        (
+            b"socket_id=1.2&channel_name=private-room",
+            1,
+            (
+                "decide returned int for channel 'private-room': return True or the member "
+                f"{MEMBER_HINT[7:]} to allow, False or None to deny"
+            ),
+        ),
+        (b"socket_id=1.2&channel_name=private-room", [], "decide returned list"),
+    ],
+)
+def test_each_decide_mistake_says_what_to_return(
+    body: bytes, decision: object, message: str
+) -> None:
+    """Each of decide's mistakes is a ConfigurationError (the server's 500) naming the fix."""
+    with pytest.raises(ConfigurationError, match=message) as info:
+        channel_auth_response(CONFIG, body, FORM, lambda _: decision)  # type: ignore[arg-type, return-value]
+    assert not isinstance(info.value, InvalidArgumentError)
+    assert CONFIG.secret not in str(info.value)
+
+
+def test_missing_master_key_is_the_servers_configuration() -> None:
+    """An encrypted channel on an app without a master key: configure it (ConfigurationError)."""
+    plain = AppConfig(app_id="1", key="k", secret="s")
+    encrypted = b"socket_id=1.2&channel_name=private-encrypted-room"
+    with pytest.raises(ConfigurationError) as info:
+        channel_auth_response(plain, encrypted, FORM, lambda _: True)
+    assert str(info.value) == (
+        "the app cannot authorize 'private-encrypted-room': channel 'private-encrypted-room' "
+        "is end-to-end encrypted: configure encryption_master_key_base64 (32 random bytes, "
+        "base64)"
+    )
+
+
+def test_what_decide_raises_passes_through() -> None:
+    """The app's own exceptions are not rewrapped."""
+
+    class BoomError(Exception):
+        pass
+
+    def decide(_: object) -> bool:
+        raise BoomError
+
+    with pytest.raises(BoomError):
+        channel_auth_response(CONFIG, PRESENCE, FORM, decide)
+    with pytest.raises(BoomError):
+        user_auth_response(CONFIG, b"socket_id=1.2", FORM, decide)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("user_data", "message"),
+    [
+        ({"name": "no id"}, "has no 'id'"),
+        ({"id": ""}, "unusable user_data"),
+        ({"id": 42}, "user_data\\['id'\\]"),
+        ({"id": "7", "watchlist": "8"}, "watchlist"),
+        ("42", "decide returned str: return the signed-in user's user_data"),
+        (True, "decide returned bool"),
+    ],
+)
+def test_each_user_decide_mistake_says_what_to_return(user_data: object, message: str) -> None:
+    """user_data without a valid id (or not a mapping) is the server's bug: ConfigurationError."""
+    with pytest.raises(ConfigurationError, match=message) as info:
+        user_auth_response(CONFIG, b"socket_id=1.2", FORM, lambda _: user_data)  # type: ignore[arg-type, return-value]
+    assert "{'id': '<user id>', 'user_info': {...}}" in str(info.value)
+    assert "or None to deny" in str(info.value)
 
 
 # --- user_auth_response -------------------------------------------------------------
@@ -272,7 +368,7 @@ def test_user_auth_response() -> None:
     assert user_auth_response(CONFIG, b"socket_id=1.2", FORM, lambda _: None).status == 403
     bad = user_auth_response(CONFIG, b"socket_id=x", FORM, lambda _: user)
     assert (bad.status, _json_body(bad)["field"]) == (400, "socket_id")
-    with pytest.raises(InvalidArgumentError, match="id"):
+    with pytest.raises(ConfigurationError, match="id"):
         user_auth_response(CONFIG, b"socket_id=1.2", FORM, lambda _: {"name": "no id"})
 
 

@@ -102,6 +102,17 @@ def _raises_naming(error: type[Exception], argument: str, build: Build) -> None:
     assert type(caught.value) is error
 
 
+def _decide_bug_naming(argument: str, build: Build) -> None:
+    """An auth endpoint's decide returned it: the server's ConfigurationError, quoting the cause."""
+    with pytest.raises(ConfigurationError) as caught:
+        build()
+    assert type(caught.value) is ConfigurationError
+    assert f"({argument}: " in str(caught.value)
+    cause = caught.value.__cause__
+    assert type(cause) is InvalidArgumentError
+    assert cause.argument == argument
+
+
 @pytest.mark.parametrize("data", DEEP, ids=DEEP_IDS)
 def test_deeply_nested_event_data_is_an_invalid_argument_naming_it(data: Any) -> None:
     event = {**EVENT, "data": data}
@@ -150,15 +161,15 @@ def test_deeply_nested_member_info_is_an_invalid_argument_naming_it(info: Any) -
             ),
         ),
         ("custom_data", lambda: authenticate(CONFIG, "presence-a", "1.1", member)),
-        (
-            "custom_data",
-            lambda: channel_auth_response(
-                CONFIG, b"socket_id=1.1&channel_name=presence-a", None, lambda _: member
-            ),
-        ),
     ]
     for argument, build in cases:
         _raises_naming(InvalidArgumentError, argument, build)
+    _decide_bug_naming(
+        "custom_data",
+        lambda: channel_auth_response(
+            CONFIG, b"socket_id=1.1&channel_name=presence-a", None, lambda _: member
+        ),
+    )
 
 
 @pytest.mark.parametrize("info", DEEP, ids=DEEP_IDS)
@@ -167,10 +178,12 @@ def test_deeply_nested_user_data_is_an_invalid_argument_naming_it(info: Any) -> 
     cases: list[Build] = [
         lambda: authenticate_user(CONFIG, socket_id="1.1", user_data=user_data),
         lambda: compat_authenticate_user(CONFIG, "1.1", user_data),
-        lambda: user_auth_response(CONFIG, b"socket_id=1.1", None, lambda _: user_data),
     ]
     for build in cases:
         _raises_naming(InvalidArgumentError, "user_data", build)
+    _decide_bug_naming(
+        "user_data", lambda: user_auth_response(CONFIG, b"socket_id=1.1", None, lambda _: user_data)
+    )
 
 
 @pytest.mark.parametrize("body", DEEP, ids=DEEP_IDS)

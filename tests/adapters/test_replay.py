@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pusher_core.adapters.replay import Cassette, Interaction, RecordingTransport, ReplayTransport
+from pusher_core.adapters.replay import (
+    Cassette,
+    Interaction,
+    RecordingTransport,
+    ReplayTransport,
+    ServeMode,
+)
 from pusher_core.adapters.urllib_transport import UrllibTransport
 from pusher_core.errors import (
     ConnectionFailedError,
@@ -299,3 +305,65 @@ def test_replay_accepts_a_deadline_and_closes() -> None:
     with ReplayTransport(cassette) as replay:
         assert replay.send(_PLAIN, deadline=0.0).status == 204
     replay.close()  # closing twice is harmless
+
+
+def _repeated_cassette() -> tuple[Cassette, HttpRequest, HttpRequest]:
+    """Two recordings of one GET (answers 1 and 2) and one of another."""
+
+    def request(path: str) -> HttpRequest:
+        return HttpRequest(method="GET", scheme="http", host="h", port=80, path=path)
+
+    def answer(n: int) -> HttpResponse:
+        return HttpResponse(status=200, headers=(), body=b'{"n":%d}' % n)
+
+    polled, other = request("/apps/1/channels"), request("/apps/1/users")
+    cassette = Cassette(
+        interactions=[
+            Interaction(request=polled, response=answer(1)),
+            Interaction(request=other, response=answer(9)),
+            Interaction(request=polled, response=answer(2)),
+        ]
+    )
+    return cassette, polled, other
+
+
+def test_once_mode_is_the_default_and_points_at_repeat_last() -> None:
+    """ONCE serves each recording once; the exhausted request's error names the other mode."""
+    cassette, polled, _ = _repeated_cassette()
+    replay = ReplayTransport(cassette)
+    assert replay.serve is ServeMode.ONCE
+    assert [replay.send(polled).body for _ in range(2)] == [b'{"n":1}', b'{"n":2}']
+    with pytest.raises(ReplayMismatchError) as info:
+        replay.send(polled)
+    message = str(info.value)
+    assert "2 recorded interaction(s) match it but were already served" in message
+    assert "pass serve=ServeMode.REPEAT_LAST" in message
+    assert len(replay.unused) == 1
+
+
+def test_repeat_last_serves_in_order_then_repeats_the_last_answer() -> None:
+    """REPEAT_LAST: recordings in order, then the last matching one for every further request."""
+    cassette, polled, other = _repeated_cassette()
+    replay = ReplayTransport(cassette, serve=ServeMode.REPEAT_LAST)
+    bodies = [replay.send(polled).body for _ in range(5)]
+    assert bodies == [b'{"n":1}', b'{"n":2}', b'{"n":2}', b'{"n":2}', b'{"n":2}']
+    assert replay.unused == (cassette.interactions[1],)
+    assert [replay.send(other).body for _ in range(3)] == [b'{"n":9}'] * 3
+    assert len(replay.unused) == 0
+
+
+def test_repeat_last_still_refuses_a_request_never_recorded() -> None:
+    """Repeating needs a recording of the request: anything else is still a mismatch."""
+    cassette, _, _ = _repeated_cassette()
+    replay = ReplayTransport(cassette, serve=ServeMode.REPEAT_LAST)
+    unknown = HttpRequest(method="GET", scheme="http", host="h", port=80, path="/apps/1/nope")
+    with pytest.raises(ReplayMismatchError, match="path: sent '/apps/1/nope'"):
+        replay.send(unknown)
+
+
+def test_serve_mode_must_be_a_serve_mode() -> None:
+    """A string is refused, naming the two modes."""
+    with pytest.raises(
+        InvalidArgumentTypeError, match=r"ServeMode\.ONCE or ServeMode\.REPEAT_LAST"
+    ):
+        ReplayTransport(Cassette(), serve="repeat_last")  # type: ignore[arg-type]

@@ -443,6 +443,7 @@ class RecordingHttpServer:
 class SoketiServer:
     """One soketi 1.6.1 process bound to 127.0.0.1 with one app.
 
+    ``port`` is the HTTP/WebSocket port (0: a free one, chosen at start).
     ``server_options`` holds extra soketi options as *dotted keys*
     (e.g. ``{"eventLimits.maxPayloadInKb": 10}``); soketi applies each top-level
     key of the config file with ``dot.set``, so a nested object would replace the
@@ -467,6 +468,7 @@ class SoketiServer:
         work_dir: Path | None = None,
         startup_timeout: float = 30.0,
         node: str = "node",
+        port: int = 0,
     ) -> None:
         self.app_id = app_id
         self.key = key
@@ -486,6 +488,7 @@ class SoketiServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_file: Any = None
         self.host = LOOPBACK
+        self._wanted_port = port
         self.port = 0
         self.metrics_port = 0
         self.discovery_port = 0
@@ -508,6 +511,11 @@ class SoketiServer:
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def pusher_url(self) -> str:
+        """``PUSHER_URL`` for this server's app (``Pusher.from_url`` reads it)."""
+        return f"http://{self.key}:{self.secret}@{self.host}:{self.port}/apps/{self.app_id}"
 
     @property
     def pid(self) -> int:
@@ -586,7 +594,7 @@ class SoketiServer:
         if self._work_dir is None:
             self._work_dir = Path(tempfile.mkdtemp(prefix="soketi-"))
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        self.port = free_tcp_port()
+        self.port = self._wanted_port or free_tcp_port()
         self.metrics_port = free_tcp_port()
         while self.metrics_port == self.port:
             self.metrics_port = free_tcp_port()
