@@ -28,7 +28,7 @@ with Urllib3Transport() as transport:
             rand=random.random(),
             seconds_left=deadline - time.monotonic(),
         )
-        if isinstance(decision, Stop):  # decision.reason: succeeded, final_status, ...
+        if isinstance(decision, Stop):  # reason: succeeded, final_status, may_duplicate, ...
             break
         time.sleep(decision.delay)
         attempt += 1
