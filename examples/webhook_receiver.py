@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import json
 import time
 
 from pusher_core import AppConfig, ValidWebhook, verify_webhook
-from pusher_core.signing import Signer
+from pusher_core.webhooks import ChannelOccupied, webhook_request
 
 config = AppConfig.from_url("https://app-key:app-secret@api-mt1.pusher.com/apps/4242")
 
@@ -21,12 +20,9 @@ def receive(headers: dict[str, str], body: bytes) -> int:
 
 
 # What Pusher posts: a JSON body, the app key, and the body's HMAC-SHA256 under the secret.
-body = json.dumps(
-    {
-        "time_ms": int(time.time() * 1000),
-        "events": [{"name": "channel_occupied", "channel": "my-channel"}],
-    }
-).encode()
-headers = {"X-Pusher-Key": "app-key", "X-Pusher-Signature": Signer("app-secret").sign_bytes(body)}
+delivery = webhook_request(
+    config, [ChannelOccupied(channel="my-channel")], time_ms=int(time.time() * 1000)
+)
+headers, body = dict(delivery.headers), delivery.body
 print(receive(headers, body))  # -> event: ChannelOccupied(channel='my-channel'), then 204
 print(receive({**headers, "X-Pusher-Signature": "0" * 64}, body))  # -> rejected: bad_signature, 401

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 EXAMPLES = ROOT / "examples"
 
-OFFLINE = frozenset({"core_request.py", "webhook_receiver.py"})
+OFFLINE = frozenset({"core_request.py", "webhook_receiver.py", "quickstart_fake.py"})
 """Run as scripts with every network connection refused."""
 SOKETI = frozenset(
     {
@@ -142,3 +142,27 @@ def run_example(
         timeout=timeout,
         check=False,
     )
+
+
+def synced_readme(text: str) -> str:
+    """`text` with every marked Python block replaced by what its example file shows."""
+    out: list[str] = []
+    lines = text.splitlines(keepends=True)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        out.append(line)
+        index += 1
+        marker = MARKER.fullmatch(line.strip())
+        if marker and index < len(lines) and lines[index].startswith("```python"):
+            out.append(lines[index])
+            index += 1
+            while index < len(lines) and not lines[index].startswith("```"):
+                index += 1
+            out.append(shown_text(ROOT / marker.group(1)))
+    return "".join(out)
+
+
+if __name__ == "__main__":
+    # python -m tests.readme_examples: copy each example file into its README block.
+    README.write_text(synced_readme(README.read_text(encoding="utf-8")), encoding="utf-8")

@@ -21,7 +21,13 @@ from urllib.parse import urlencode
 import pytest
 
 from pusher_core import AppConfig, AuthResponse, authenticate_user, authorize_channel
-from pusher_core.signing import Signer
+from pusher_core.webhooks import (
+    ChannelOccupied,
+    ChannelVacated,
+    MemberAdded,
+    WebhookEvent,
+    webhook_request,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PUSHER_URL = "http://app-key:app-secret@127.0.0.1:6001/apps/4242"
@@ -53,11 +59,10 @@ def pusher_js_form(**fields: str) -> bytes:
     return urlencode(fields).encode()
 
 
-def signed_webhook(events: list[dict[str, Any]], time_ms: int) -> tuple[bytes, dict[str, str]]:
-    """A webhook body and the headers Pusher sends with it (HMAC-SHA256 of the body)."""
-    body = json.dumps({"time_ms": time_ms, "events": events}).encode()
-    signature = Signer("app-secret").sign_bytes(body)
-    return body, {"X-Pusher-Key": "app-key", "X-Pusher-Signature": signature}
+def signed_webhook(events: list[WebhookEvent], time_ms: int) -> tuple[bytes, dict[str, str]]:
+    """A webhook body and the headers Pusher sends with it (the core's builder)."""
+    webhook = webhook_request(CONFIG, events, time_ms=time_ms)
+    return webhook.body, dict(webhook.headers)
 
 
 class Answer:
@@ -233,16 +238,18 @@ def test_signed_webhook_reaches_handle(
     now_ms = int(time.time() * 1000)
     body, headers = signed_webhook(
         [
-            {"name": "channel_occupied", "channel": "presence-room"},
-            {"name": "member_added", "channel": "presence-room", "user_id": "1"},
+            ChannelOccupied(channel="presence-room"),
+            MemberAdded(channel="presence-room", user_id="1"),
         ],
         now_ms,
     )
     answer = post("/pusher/webhooks", body, "application/json", headers)
     assert answer.status == 204
     assert answer.body == b""
-    assert [type(event).__name__ for event in handled] == ["ChannelOccupied", "MemberAdded"]
-    assert [getattr(event, "channel", None) for event in handled] == ["presence-room"] * 2
+    assert handled == [
+        ChannelOccupied(channel="presence-room"),
+        MemberAdded(channel="presence-room", user_id="1"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -265,7 +272,7 @@ def test_forged_or_stale_webhook_is_401(
     monkeypatch.setattr(app, "handle", handled.append)
     now_ms = int(time.time() * 1000)
     time_ms = now_ms - 3_600_000 if change == "stale" else now_ms
-    body, headers = signed_webhook([{"name": "channel_vacated", "channel": "c"}], time_ms)
+    body, headers = signed_webhook([ChannelVacated(channel="c")], time_ms)
     if change == "signature":
         headers["X-Pusher-Signature"] = "0" * 64
     elif change == "key":

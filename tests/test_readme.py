@@ -24,6 +24,7 @@ from tests.readme_examples import (
     readme_blocks,
     run_example,
     shown_text,
+    synced_readme,
 )
 
 BLOCKS = readme_blocks(README.read_text(encoding="utf-8"))
@@ -77,6 +78,20 @@ def test_webhook_receiver_example_prints_what_its_comments_say(tmp_path: Path) -
         "204",
         "rejected: bad_signature",
         "401",
+    ]
+
+
+def test_fake_quickstart_prints_what_its_comments_say(tmp_path: Path) -> None:
+    result = run_example(EXAMPLES / "quickstart_fake.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "{}",
+        "{'occupied': True, 'user_count': 1}",
+        "('1.1',)",
+        (
+            "(ChannelOccupied(channel='presence-room'), "
+            "MemberAdded(channel='presence-room', user_id='1'))"
+        ),
     ]
 
 
@@ -134,3 +149,18 @@ def test_bash_block_parses(block: Block) -> None:
         ["bash", "-n"], input=block.text, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, f"README.md:{block.line}: {result.stderr}"
+
+
+def test_sync_copies_the_file_into_a_stale_block() -> None:
+    """`python -m tests.readme_examples` rewrites marked blocks from their files."""
+    stale = (
+        "Intro.\n\n<!-- example: examples/core_request.py -->\n```python\nold code\n```\n\n"
+        "```bash\necho untouched\n```\n"
+    )
+    synced = synced_readme(stale)
+    assert synced == (
+        "Intro.\n\n<!-- example: examples/core_request.py -->\n```python\n"
+        + shown_text(EXAMPLES / "core_request.py")
+        + "```\n\n```bash\necho untouched\n```\n"
+    )
+    assert synced_readme(README.read_text(encoding="utf-8")) == README.read_text(encoding="utf-8")
