@@ -98,11 +98,11 @@ def shown_text(path: Path) -> str:
 
 
 # Refuses every connection (and name lookup) except to the hosts in argv[2], then
-# runs the example in argv[1] as __main__.
+# runs the example in argv[1] as __main__ with the arguments after those two.
 _GUARDED_RUN = """
 import runpy, socket, sys
 path, allowed = sys.argv[1], set(filter(None, sys.argv[2].split(",")))
-del sys.argv[1:]
+sys.argv[:] = [path, *sys.argv[3:]]
 def _check(host):
     if host not in allowed:
         raise OSError(f"this example may not reach {host!r} (allowed: {sorted(allowed)})")
@@ -128,13 +128,23 @@ def run_example(
     cwd: Path,
     allowed_hosts: Iterable[str] = (),
     env: dict[str, str] | None = None,
+    args: Iterable[str] = (),
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     """Run an example as a script: warnings are errors, only `allowed_hosts` are reachable."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PUSHER_")}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-W", "error", "-c", _GUARDED_RUN, str(path), ",".join(allowed_hosts)],
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-c",
+            _GUARDED_RUN,
+            str(path),
+            ",".join(allowed_hosts),
+            *args,
+        ],
         cwd=cwd,
         env=environment,
         capture_output=True,

@@ -28,6 +28,7 @@ from pusher_core.webhooks import (
     WebhookEvent,
     webhook_request,
 )
+from tests.readme_examples import run_example
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PUSHER_URL = "http://app-key:app-secret@127.0.0.1:6001/apps/4242"
@@ -283,3 +284,12 @@ def test_forged_or_stale_webhook_is_401(
     assert answer.status == 401
     assert answer.json() == {"error": reason}
     assert handled == []
+
+
+def test_django_example_runs_as_a_script(tmp_path: Path) -> None:
+    """`python examples/django_app.py <command>` works: its settings pass Django's checks."""
+    result = run_example(
+        EXAMPLES / "django_app.py", cwd=tmp_path, env={"PUSHER_URL": PUSHER_URL}, args=["check"]
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
