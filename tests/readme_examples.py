@@ -10,7 +10,8 @@ project's style requires in every file; or, when the file has a region between
 it set up what the block leaves to the reader, such as a client).
 
 Each example file is in one category, which says how CI runs it (tests/test_readme.py
-and tests/integration/test_readme_examples.py).
+and tests/integration/test_readme_examples.py). After editing an example,
+`python -m tests.readme_examples` copies it into its README block.
 """
 
 from __future__ import annotations
