@@ -46,7 +46,8 @@ SOKETI = frozenset(
 FRAMEWORK = frozenset({"flask_app.py", "django_app.py"})
 """Driven through their framework's test client (tests/test_framework_examples.py)."""
 DEMO = frozenset({"live_demo.py"})
-"""The demo that examples/demo.sh runs (it starts its own soketi and pusher-js)."""
+"""The demo that examples/demo.sh runs; it starts its own soketi and pusher-js listener
+(run by tests/integration/test_readme_examples.py too)."""
 
 MARKER = re.compile(r"<!-- example: (examples/[\w.-]+\.py) -->")
 FUTURE = "from __future__ import annotations\n"

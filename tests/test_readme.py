@@ -56,7 +56,7 @@ def test_python_block_is_an_example_file(block: Block) -> None:
 
 
 def test_every_example_file_is_run_by_ci() -> None:
-    """Each file under examples/ is in exactly one category, so some test runs it."""
+    """Each file under examples/ is in exactly one category, which says how it runs."""
     categories = [OFFLINE, SOKETI, FRAMEWORK, DEMO]
     files = {p.name for p in EXAMPLES.glob("*.py")}
     assert files == set().union(*categories)

@@ -56,3 +56,13 @@ def test_record_replay_example_leaves_a_cassette(soketi: SoketiServer, tmp_path:
     assert result.returncode == 0, result.stderr
     cassette = (tmp_path / "tests/cassettes/my_flow.json").read_text(encoding="utf-8")
     assert soketi.secret not in cassette
+
+
+def test_the_demo_runs(js_dir: Path, tmp_path: Path) -> None:
+    """examples/live_demo.py, what `bash examples/demo.sh` ends with, prints what pusher-js got."""
+    result = run_example(
+        EXAMPLES / "live_demo.py", cwd=tmp_path, allowed_hosts=["127.0.0.1"], timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pusher-js received on my-channel" in result.stdout
+    assert "pusher-js received on private-my-channel" in result.stdout
