@@ -23,38 +23,54 @@ one scenario against both and fails unless the differences are exactly these; "s
 marks where soketi, not the fake, departs from the Pusher service):
 
 - trigger_success_body: the fake answers `{}` (or `{"channels": ...}` / `{"batch": ...}`
-  when `info` is asked); soketi answers `{"ok": true}` and ignores `info` (soketi's).
+  when `info` is asked) to triggers, batches, send_to_user and terminate; soketi answers
+  `{"ok": true}` and ignores `info` (soketi's).
 - error_status: the fake refuses with the HTTP status and a plain-text body; soketi
-  answers HTTP 200 with `{"error": ..., "code": <status>}` (soketi's).
+  answers HTTP 200 with `{"error": ..., "code": <status>}` (soketi's). The client raises
+  the same `ApiError` subclass for both.
 - stale_timestamp: the fake refuses a timestamp more than 600 s away with 401; soketi
   does not check it (soketi's).
 - payload_limit: the fake refuses data over `Limits.max_payload_bytes` (10 KB) with 413;
   soketi accepts up to 100 KB (soketi's default).
 - channel_name_length: the fake refuses names over `Limits.max_channel_name_length`
   (164) with 400; soketi accepts up to 200 (soketi's).
-- channels_list_attributes: GET /channels gives `{}` per channel and `info=user_count`
-  needs a `presence-` prefix; soketi always gives `subscription_count` and `occupied`
-  and ignores `info` (soketi's).
-- channel_info_attributes: GET /channels/{name} gives only the asked attributes;
-  soketi always adds `subscription_count` (soketi's).
+- channel_name_grammar: the fake refuses a channel name outside the grammar of
+  `pusher_core.channels` with 400; soketi's HTTP API accepts it (soketi's).
+- socket_id_format: the fake refuses a `socket_id` that is not `digits.digits` with 400;
+  soketi accepts it (soketi's).
+- empty_data: the fake accepts `"data": ""` (a string, as Pusher requires); soketi
+  refuses it with 400 "The received data is incorrect" (soketi's).
+- wrong_method: the fake answers a known path with the wrong method with 405; soketi
+  answers 404 with an empty body (no route).
+- channels_list_attributes: GET /channels gives `{}` per channel, `info=user_count`
+  needs a `presence-` prefix (400 otherwise), and `#server-to-user-` channels are not
+  listed; soketi always gives `subscription_count` and `occupied`, ignores `info` and
+  lists `#server-to-user-` channels (soketi's).
+- channel_info_attributes: GET /channels/{name} gives only the asked attributes and
+  refuses `user_count` for a non-presence channel (400); soketi always adds
+  `subscription_count` and ignores `user_count` there (soketi's).
 
 The table is the `KNOWN_DIFFERENCES` mapping below (one key per row).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
-import json
+import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote
 
 import attrs
 
 from pusher_core import _json
 from pusher_core.channels import (
+    ENCRYPTED_PREFIX,
+    PRESENCE_PREFIX,
+    PRIVATE_PREFIX,
     SERVER_TO_USER_PREFIX,
     ChannelKind,
     channel_kind,
@@ -93,10 +109,16 @@ KNOWN_DIFFERENCES: Mapping[str, str] = {
     "trigger_success_body": "soketi answers {'ok': true} and ignores info (soketi's)",
     "error_status": "soketi answers refusals with HTTP 200 and {'error', 'code'} (soketi's)",
     "stale_timestamp": "soketi does not check auth_timestamp (soketi's)",
-    "payload_limit": "soketi allows 100 KB event data; Pusher 10 KB",
-    "channel_name_length": "soketi allows 200-character names; Pusher 164",
-    "channels_list_attributes": "soketi adds subscription_count and occupied, ignores info",
-    "channel_info_attributes": "soketi always adds subscription_count",
+    "payload_limit": "soketi allows 100 KB of event data; Pusher 10 KB (soketi's)",
+    "channel_name_length": "soketi allows 200-character channel names; Pusher 164 (soketi's)",
+    "channel_name_grammar": "soketi's HTTP API accepts any channel name (soketi's)",
+    "socket_id_format": "soketi accepts any socket_id (soketi's)",
+    "empty_data": "soketi refuses data '' (soketi's)",
+    "wrong_method": "the fake answers 405, soketi 404",
+    "channels_list_attributes": "soketi adds subscription_count/occupied, ignores info, "
+    "lists #server-to-user- channels (soketi's)",
+    "channel_info_attributes": "soketi always adds subscription_count and ignores user_count "
+    "on non-presence channels (soketi's)",
 }
 """The differences from soketi 1.6.1 the differential test observes (see the module doc)."""
 
@@ -124,7 +146,14 @@ _TEXT = (("Content-Type", "text/plain; charset=utf-8"),)
 _JSON = (("Content-Type", "application/json"),)
 _EVENT_INFO = frozenset(("user_count", "subscription_count"))
 _CHANNEL_INFO = frozenset(("user_count", "subscription_count", "cache"))
-_CACHE_MARK = "cache-"
+_CACHE_PREFIX = "cache-"  # after the kind's prefix: cache-, private-cache-, presence-cache-...
+
+
+def _is_cache(channel: str) -> bool:
+    for prefix in (ENCRYPTED_PREFIX, PRIVATE_PREFIX, PRESENCE_PREFIX):
+        if channel.startswith(prefix):
+            return channel.removeprefix(prefix).startswith(_CACHE_PREFIX)
+    return channel.startswith(_CACHE_PREFIX)
 
 
 def _decoded(channel: str, data: str, master_key: bytes | None) -> Any:
@@ -182,6 +211,21 @@ class _Connection:
 
 
 _NOBODY = _Connection("0.0")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(
+    method: Callable[Concatenate[FakeChannels, _P], _R],
+) -> Callable[Concatenate[FakeChannels, _P], _R]:
+    """Run a public method under the fake's lock (state shared with a serving thread)."""
+
+    @functools.wraps(method)
+    def locked(fake: FakeChannels, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with fake._lock:  # noqa: SLF001  # the class's own lock
+            return method(fake, *args, **kwargs)
+
+    return locked
 
 
 class _Refusal(Exception):  # noqa: N818  # a control-flow signal, never seen by users
@@ -191,6 +235,10 @@ class _Refusal(Exception):  # noqa: N818  # a control-flow signal, never seen by
         super().__init__(text)
         self.status = status
         self.text = text
+
+
+_Endpoint = Callable[..., dict[str, Any]]
+"""An endpoint: `(request, now, *path arguments) -> the answer's JSON object`."""
 
 
 def _refuse_argument(error: InvalidArgumentError | InvalidArgumentTypeError) -> _Refusal:
@@ -229,6 +277,8 @@ class FakeChannels(Closeable):
         self._socket_numbers = itertools.count(1)
         self._webhooks: list[WebhookEvent] = []
         self._nonces = itertools.count(1)
+        # Apps under test may call from a server thread while the test reads the state.
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return (
@@ -245,44 +295,46 @@ class FakeChannels(Closeable):
     def handle(self, request: HttpRequest, now: float) -> HttpResponse:
         """Serve `request` as the service would at Unix time `now` (pure but for the state)."""
         try:
-            status, answer = self._serve(request, now)
+            with self._lock:
+                answer = self._serve(request, now)
         except _Refusal as refusal:
-            return HttpResponse(status=refusal.status, headers=_TEXT, body=refusal.text.encode())
-        return HttpResponse(status=status, headers=_JSON, body=_json.dumps(answer).encode())
+            text = refusal.text.encode("utf-8", "backslashreplace")
+            return HttpResponse(status=refusal.status, headers=_TEXT, body=text)
+        return HttpResponse(status=200, headers=_JSON, body=_json.dumps(answer).encode())
 
-    def _serve(self, request: HttpRequest, now: float) -> tuple[int, dict[str, Any]]:
+    def _serve(self, request: HttpRequest, now: float) -> dict[str, Any]:
         segments = request.path.split("/")
         if len(segments) < 4 or segments[0] != "" or segments[1] != "apps":  # noqa: PLR2004
             raise _Refusal(404, f"Not found: {request.path}")
-        route = self._route(segments[3:], request.method)
+        endpoint, args = self._route(segments[3:], request.method)
         if segments[2] != self.config.app_id:
             raise _Refusal(404, f"Unknown app {unquote(segments[2])!r}")
         self._check_signature(request, now)
-        method_name, args = route
-        handler: Callable[..., dict[str, Any]] = getattr(self, method_name)
-        return 200, handler(request, now, *args)
+        return endpoint(request, now, *args)
 
-    def _route(self, rest: list[str], method: str) -> tuple[str, tuple[str, ...]]:
-        """The handler of `/apps/{id}/<rest>` and its path arguments, or the refusal."""
+    def _route(self, rest: list[str], method: str) -> tuple[_Endpoint, tuple[str, ...]]:
+        """The endpoint serving `/apps/{id}/<rest>` and its path arguments, or the refusal."""
         args: tuple[str, ...] = ()
+        endpoint: _Endpoint
         match rest:
             case ["events"]:
-                found, allowed = "_events_endpoint", "POST"
+                endpoint, allowed = self._events_endpoint, "POST"
             case ["batch_events"]:
-                found, allowed = "_batch_endpoint", "POST"
+                endpoint, allowed = self._batch_endpoint, "POST"
             case ["channels"]:
-                found, allowed = "_channels_endpoint", "GET"
+                endpoint, allowed = self._channels_endpoint, "GET"
             case ["channels", name]:
-                found, allowed, args = "_channel_endpoint", "GET", (unquote(name),)
+                endpoint, allowed, args = self._channel_endpoint, "GET", (unquote(name),)
             case ["channels", name, "users"]:
-                found, allowed, args = "_users_endpoint", "GET", (unquote(name),)
+                endpoint, allowed, args = self._users_endpoint, "GET", (unquote(name),)
             case ["users", user_id, "terminate_connections"]:
-                found, allowed, args = "_terminate_endpoint", "POST", (unquote(user_id),)
+                endpoint, allowed = self._terminate_endpoint, "POST"
+                args = (unquote(user_id),)
             case _:
                 raise _Refusal(404, f"Not found: /{'/'.join(rest)}")
         if method.upper() != allowed:
             raise _Refusal(405, f"Method {method.upper()} not allowed: use {allowed}")
-        return found, args
+        return endpoint, args
 
     def _check_signature(self, request: HttpRequest, now: float) -> None:
         verdict = verify_request(
@@ -329,8 +381,8 @@ class FakeChannels(Closeable):
 
     def _json_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            body = json.loads(request.body)
-        except (ValueError, RecursionError):
+            body = _json.loads(request.body)
+        except ValueError:
             raise _Refusal(400, "Request body is not valid JSON") from None
         if not isinstance(body, dict):
             raise _Refusal(400, "Request body must be a JSON object")
@@ -509,7 +561,7 @@ class FakeChannels(Closeable):
             raise _refuse_argument(error) from None
         if "user_count" in info and channel_kind(channel) is not ChannelKind.PRESENCE:
             raise _Refusal(400, "info=user_count is only available for presence channels")
-        if "cache" in info and _CACHE_MARK not in channel:
+        if "cache" in info and not _is_cache(channel):
             raise _Refusal(400, "info=cache is only available for cache channels")
         answer: dict[str, Any] = {"occupied": bool(self._receivers(channel))}
         answer.update(self._attributes(channel, info))
@@ -565,6 +617,7 @@ class FakeChannels(Closeable):
             connection = self._connections[socket_id] = _Connection(socket_id)
         return connection
 
+    @_locked
     def subscribe(
         self,
         channel: str,
@@ -621,6 +674,7 @@ class FakeChannels(Closeable):
             self._leave(connection, channel)
         del self._connections[connection.socket_id]
 
+    @_locked
     def unsubscribe(self, socket_id: str, channel: str | None = None) -> None:
         """Unsubscribe a connection from `channel`, or disconnect it entirely (None)."""
         connection = self._connections.get(socket_id)
@@ -635,6 +689,7 @@ class FakeChannels(Closeable):
                 "channel", f"connection {socket_id!r} is not subscribed to {channel!r}"
             )
 
+    @_locked
     def sign_in(self, user_id: str, *, socket_id: str | None = None) -> str:
         """Simulate a connection signing in as `user_id` (it receives `send_to_user`)."""
         validate_user_id(user_id, self.config.limits)
@@ -642,12 +697,14 @@ class FakeChannels(Closeable):
         connection.user_id = user_id
         return connection.socket_id
 
+    @_locked
     def connections(self) -> tuple[str, ...]:
         """The socket ids of the open simulated connections."""
         return tuple(self._connections)
 
     # --- recorded events and assertions ---------------------------------------------
 
+    @_locked
     def events(
         self, channel: str | None = None, name: str | None = None
     ) -> tuple[RecordedEvent, ...]:
@@ -663,6 +720,7 @@ class FakeChannels(Closeable):
             return "Nothing was triggered."
         return "Recorded events:\n" + "\n".join(e._line() for e in self._events)  # noqa: SLF001
 
+    @_locked
     def assert_triggered(
         self, channel: str, name: str, *, data: Any = ANY, socket_id: Any = ANY
     ) -> RecordedEvent:
@@ -686,6 +744,7 @@ class FakeChannels(Closeable):
             wanted += f" socket_id={socket_id!r}"
         raise AssertionError(f"No event {wanted} was triggered. {self._recorded_text()}")
 
+    @_locked
     def assert_not_triggered(self, channel: str | None = None, name: str | None = None) -> None:
         """Raise `AssertionError` if any event on `channel` named `name` (None: any) was sent."""
         found = self.events(channel, name)
@@ -698,6 +757,7 @@ class FakeChannels(Closeable):
                 + self._recorded_text()
             )
 
+    @_locked
     def reset(self) -> None:
         """Forget the recorded events and webhook events; connections and users stay."""
         self._events.clear()
@@ -705,6 +765,7 @@ class FakeChannels(Closeable):
 
     # --- webhooks -----------------------------------------------------------------------
 
+    @_locked
     def webhook_events(self) -> tuple[WebhookEvent, ...]:
         """The webhook events the simulated connections fired, oldest first.
 
@@ -716,6 +777,7 @@ class FakeChannels(Closeable):
         """
         return tuple(self._webhooks)
 
+    @_locked
     def webhook(
         self, *events: WebhookEvent, time_ms: int | None = None, nonce: bytes | None = None
     ) -> SignedWebhook:

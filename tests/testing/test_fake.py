@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pusher_core import errors
 from pusher_core.client import Pusher
@@ -211,7 +214,10 @@ def test_channel_info_refuses_attributes_of_another_channel_type(pusher: Pusher)
         pusher.channel_info("public", ["user_count"])
     with pytest.raises(errors.BadRequestError, match="cache channels"):
         pusher.channel_info("public", ["cache"])
-    assert pusher.channel_info("cache-x", ["cache"]) == {"occupied": False}
+    for cache in ("cache-x", "private-cache-x", "private-encrypted-cache-x", "presence-cache-x"):
+        assert pusher.channel_info(cache, ["cache"]) == {"occupied": False}
+    with pytest.raises(errors.BadRequestError, match="cache channels"):
+        pusher.channel_info("private-mycache-x", ["cache"])
     with pytest.raises(errors.BadRequestError, match="unknown attribute 'bogus'"):
         pusher.channel_info("public", ["bogus"])
 
@@ -628,3 +634,89 @@ def test_the_last_member_leaving_vacates(fake: FakeChannels) -> None:
         ChannelVacated(channel="presence-p"),
     )
     assert fake.connections() == (socket,)  # still connected, on no channel
+
+
+def test_the_docstring_table_lists_exactly_the_known_differences() -> None:
+    from pusher_core.testing import KNOWN_DIFFERENCES, fake
+
+    assert fake.__doc__ is not None
+    rows = {
+        line[2:].split(":", 1)[0] for line in fake.__doc__.splitlines() if line.startswith("- ")
+    }
+    assert rows == set(KNOWN_DIFFERENCES)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+event_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": json_values | st.text(max_size=210),
+        "data": json_values,
+        "channel": json_values | st.sampled_from(["a", "presence-p", "#server-to-user-u"]),
+        "channels": json_values | st.lists(st.sampled_from(["a", "b c", "é"]), max_size=3),
+        "socket_id": json_values | st.just("1.2"),
+        "info": json_values | st.sampled_from(["user_count", "subscription_count"]),
+    },
+)
+
+
+@settings(deadline=None)
+@given(
+    path=st.sampled_from(["/events", "/batch_events", "/users/u/terminate_connections"]),
+    body=st.one_of(
+        event_like.map(json.dumps),
+        st.lists(event_like, max_size=3).map(lambda b: json.dumps({"batch": b})),
+        json_values.map(json.dumps),
+        st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    ),
+)
+def test_any_signed_post_gets_a_service_answer(path: str, body: str) -> None:
+    fake = FakeChannels(CONFIG)
+    response = fake.handle(post(path, body), NOW)
+    assert response.status in {200, 400, 413}
+    if response.status == 200:
+        assert isinstance(json.loads(response.body), dict)
+    else:
+        assert response.body
+
+
+@settings(deadline=None)
+@given(
+    segments=st.lists(st.text(max_size=6), max_size=4),
+    query=st.dictionaries(
+        st.sampled_from(["info", "filter_by_prefix", "x"]), st.text(max_size=12), max_size=3
+    ),
+)
+def test_any_signed_get_gets_a_service_answer(segments: list[str], query: dict[str, str]) -> None:
+    fake = FakeChannels(CONFIG)
+    fake.subscribe("presence-p", user_id="u")
+    path = "/apps/42/" + "/".join(quote(s, safe="") for s in segments)
+    request = sign_request(CONFIG, method="GET", path=path, params=query, timestamp=int(NOW))
+    assert fake.handle(request, NOW).status in {200, 400, 404, 405}
+
+
+def test_concurrent_clients_share_one_state(fake: FakeChannels, pusher: Pusher) -> None:
+    def work(i: int) -> None:
+        socket = fake.subscribe(f"c{i}")
+        pusher.trigger(f"c{i}", "ev", i)
+        fake.unsubscribe(socket)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(e.decoded for e in fake.events()) == list(range(8))
+    assert fake.connections() == ()
+
+
+def test_a_path_no_client_can_send_still_gets_an_answer(fake: FakeChannels) -> None:
+    request = HttpRequest(method="GET", scheme="https", host="h", port=443, path="/\ud800")
+    response = fake.handle(request, NOW)
+    assert (response.status, response.body) == (404, b"Not found: /\\ud800")
