@@ -11,7 +11,7 @@ Wiring an endpoint in any framework takes three lines (Flask shown)::
     @app.post("/pusher/auth")
     def pusher_auth():
         r = channel_auth_response(config, request.get_data(), request.content_type, decide)
-        return r.body, r.status, list(r.headers)
+        return r.body, r.status, r.headers_dict
 
 where `decide(request: ChannelAuthRequest)` returns `False`/`None` (deny: 403),
 `True` (allow a private or encrypted channel) or the member mapping
@@ -133,11 +133,21 @@ class UserAuthRequest:
 
 @attrs.frozen(kw_only=True)
 class AuthResponse:
-    """What the endpoint answers: status, headers and the exact body bytes."""
+    """What the endpoint answers: status, headers and the exact body bytes.
+
+    `headers` are (name, value) pairs; `headers_dict` is the same as a fresh
+    dict, which every framework's response takes as it is (Flask, Django,
+    Starlette/FastAPI), so no framework needs its own conversion.
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes = attrs.field(repr=False)  # may carry a shared_secret
+
+    @property
+    def headers_dict(self) -> dict[str, str]:
+        """The headers as a new dict (names are distinct), for a framework's response."""
+        return dict(self.headers)
 
 
 ChannelDecision: TypeAlias = bool | Mapping[str, Any] | None
