@@ -5,9 +5,11 @@ Rules:
   `Budget`. Every socket wait of that call asks `Budget.wait()` how long it may
   last: the phase's own timeout (connect while connecting; read for writing and
   reading), cut to the time left. With no time left it raises `TimeoutError`,
-  which the transports map like any socket timeout. `limits` remembers, per
+  which the transports map like any socket timeout. The budget remembers, per
   phase, which of the two bounded the latest wait, so the error message names
-  the timeout that fired ("read timeout 5 s" or "total deadline 1 s").
+  the timeout that fired (`Budget.limit`: "read timeout 5 s" or "total
+  deadline 1 s"). `Budget.bound(sock)` applies `wait()` to a socket, skipping
+  the system call while the socket's timeout would not change.
 - The budget of the call in progress lives in `CALL`, a thread-local: the
   transport sets it around the call, and the connection classes read it. A
   connection is used by one call, in one thread, at a time.
@@ -90,7 +92,7 @@ class Budget:
         texts: how those two timeouts are named in messages.
     """
 
-    __slots__ = ("_deadline", "_deadline_text", "_texts", "_timeouts", "limits", "phase")
+    __slots__ = ("_cut", "_deadline", "_texts", "_timeouts", "_total", "phase")
 
     def __init__(
         self,
@@ -100,11 +102,18 @@ class Budget:
         texts: tuple[str, str],
     ) -> None:
         self._deadline = deadline
-        self._deadline_text = f"total deadline {total:.3g} s"
+        self._total = total
         self._timeouts = timeouts
         self._texts = texts
         self.phase = CONNECT
-        self.limits = list(texts)
+        self._cut = [False, False]  # per phase: did the deadline bound its latest wait?
+
+    def _deadline_text(self) -> str:
+        return f"total deadline {self._total:.3g} s"
+
+    def limit(self, phase: int) -> str:
+        """The name of what bounded the latest wait of `phase`, for error messages."""
+        return self._deadline_text() if self._cut[phase] else self._texts[phase]
 
     def wait(self, phase: int | None = None) -> float:
         """Seconds the next wait of `phase` (default: the current phase) may last.
@@ -117,12 +126,23 @@ class Budget:
         timeout = self._timeouts[phase]
         left = self._deadline - time.monotonic()
         if left >= timeout:
-            self.limits[phase] = self._texts[phase]
+            self._cut[phase] = False
             return timeout
-        self.limits[phase] = self._deadline_text
+        self._cut[phase] = True
         if left <= 0:
-            raise TimeoutError(f"{self._deadline_text} reached")
+            raise TimeoutError(f"{self._deadline_text()} reached")
         return left
+
+    def bound(self, sock: socket.socket) -> None:
+        """Give `sock` the timeout of its next wait in the current phase (`wait()`).
+
+        While the socket already has the phase's full timeout and the deadline is
+        further away than that, `wait()` would return that same timeout: the
+        system call is skipped.
+        """
+        timeout = self._timeouts[self.phase]
+        if sock.gettimeout() != timeout or self._deadline - time.monotonic() < timeout:
+            sock.settimeout(self.wait())
 
 
 def start_budget(
@@ -181,7 +201,7 @@ class _BudgetedRaw(io.RawIOBase):
     def readinto(self, buffer: WriteableBuffer) -> int | None:
         budget = CALL.budget
         if budget is not None:
-            self._sock.settimeout(budget.wait())
+            budget.bound(self._sock)
         return self._raw.readinto(buffer)
 
     def fileno(self) -> int:

@@ -195,7 +195,7 @@ def _pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
             budget = CALL.budget
             if budget is not None and self.sock is not None:
                 budget.phase = EXCHANGE
-                self.sock.settimeout(budget.wait())
+                budget.bound(self.sock)
             CALL.wrote = True
             super().send(data)
 
@@ -463,7 +463,7 @@ class Urllib3Transport(Closeable):
                 or isinstance(cause, ssl.SSLCertVerificationError)
             )
         phase = EXCHANGE if sent else CONNECT
-        limit = self._texts[phase] if budget is None else budget.limits[phase]
+        limit = self._texts[phase] if budget is None else budget.limit(phase)
         during = f"after connecting ({limit})" if sent else f"while connecting ({limit})"
         return transport_error(native, exc, request, during=during, sent=sent)
 

@@ -321,7 +321,7 @@ class _Connection(http.client.HTTPConnection):
             raise http.client.NotConnected
         if budget is not None:
             budget.phase = EXCHANGE
-            sock.settimeout(budget.wait())
+            budget.bound(sock)
             self.timeout_is_read = False
         elif not self.timeout_is_read:
             sock.settimeout(read_timeout)
@@ -479,7 +479,7 @@ class UrllibTransport(Closeable):
                 try:
                     conn = self._connect(key, budget)
                 except BaseException as exc:
-                    limit = self._texts[CONNECT] if budget is None else budget.limits[CONNECT]
+                    limit = self._texts[CONNECT] if budget is None else budget.limit(CONNECT)
                     during = f"while connecting ({limit})"
                     error = translate(exc, _CONNECT_ERRORS, request, during=during, sent=False)
                     if error is None:
@@ -504,7 +504,7 @@ class UrllibTransport(Closeable):
                     conn.close()
                     raise
             except BaseException as exc:
-                limit = self._texts[EXCHANGE] if budget is None else budget.limits[EXCHANGE]
+                limit = self._texts[EXCHANGE] if budget is None else budget.limit(EXCHANGE)
                 error = translate(
                     exc,
                     _EXCHANGE_ERRORS,

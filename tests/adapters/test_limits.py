@@ -39,7 +39,7 @@ def test_budget_waits_the_phase_timeout_while_time_is_plenty() -> None:
     assert budget.wait() == 2.0  # connecting is the first phase
     budget.phase = EXCHANGE
     assert budget.wait() == 3.0
-    assert budget.limits == list(_TEXTS)
+    assert [budget.limit(CONNECT), budget.limit(EXCHANGE)] == list(_TEXTS)
 
 
 def test_budget_cuts_waits_to_the_time_left_and_names_the_deadline() -> None:
@@ -47,9 +47,55 @@ def test_budget_cuts_waits_to_the_time_left_and_names_the_deadline() -> None:
     budget = _budget(1.0)
     waited = budget.wait(EXCHANGE)
     assert 0.5 < waited <= 1.0
-    assert budget.limits == ["connect timeout 2 s", "total deadline 1 s"]
+    assert [budget.limit(CONNECT), budget.limit(EXCHANGE)] == [
+        "connect timeout 2 s",
+        "total deadline 1 s",
+    ]
     budget.wait(CONNECT)
-    assert budget.limits[CONNECT] == "total deadline 1 s"
+    assert budget.limit(CONNECT) == "total deadline 1 s"
+
+
+class _Socket:
+    """Records the timeouts a budget gives it (a socket's gettimeout/settimeout)."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.set: list[float] = []
+
+    def gettimeout(self) -> float | None:
+        return self.timeout
+
+    def settimeout(self, value: float) -> None:
+        self.timeout = value
+        self.set.append(value)
+
+
+@pytest.mark.parametrize("phase", [CONNECT, EXCHANGE])
+def test_bound_skips_the_system_call_only_when_the_timeout_would_not_change(phase: int) -> None:
+    """Far from the deadline a socket already at the phase's timeout keeps it untouched."""
+    budget = _budget(60)
+    budget.phase = phase
+    full = (2.0, 3.0)[phase]
+    ready = _Socket(full)
+    budget.bound(ready)  # type: ignore[arg-type]
+    assert ready.set == []
+    other = _Socket(full + 1)  # e.g. the other phase's timeout, or none at all
+    budget.bound(other)  # type: ignore[arg-type]
+    assert other.set == [full]
+    blocking = _Socket(None)
+    budget.bound(blocking)  # type: ignore[arg-type]
+    assert blocking.set == [full]
+
+
+def test_bound_cuts_the_socket_to_the_time_left_near_the_deadline() -> None:
+    """A deadline nearer than the phase's timeout always reaches the socket, and is named."""
+    budget = _budget(1.0)
+    budget.phase = EXCHANGE
+    sock = _Socket(3.0)  # already at the read timeout, but the deadline is nearer
+    budget.bound(sock)  # type: ignore[arg-type]
+    assert len(sock.set) == 1
+    assert 0.5 < sock.set[0] <= 1.0
+    assert budget.limit(EXCHANGE) == "total deadline 1 s"
 
 
 def test_budget_raises_once_the_deadline_passed() -> None:
