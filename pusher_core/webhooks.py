@@ -4,6 +4,9 @@ Pusher posts `{"time_ms": <creation time>, "events": [{"name": ..., ...}, ...]}`
 with `X-Pusher-Key` (the app key that signed) and `X-Pusher-Signature` (hex
 HMAC-SHA256 of the raw body under that key's secret).
 
+`webhook_request` builds the signed request Pusher would send (for testing a
+receiver); `verify_webhook` accepts every webhook it builds and recovers its events.
+
 Rules (Pusher "Webhooks"):
 - Verify the raw body bytes, never re-serialized JSON, against the secret of the
   key named in `X-Pusher-Key`; several keys may be valid at once (rotation). The
@@ -46,7 +49,7 @@ import attrs
 from pusher_core import _json
 from pusher_core.channels import is_encrypted
 from pusher_core.config import AppConfig
-from pusher_core.encryption import decrypt
+from pusher_core.encryption import check_nonce, decrypt, derive_nonce, encrypt
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError, PusherError
 from pusher_core.signing import Signer, check_secrets
 from pusher_core.transport import received_body
@@ -61,6 +64,7 @@ __all__ = [
     "MemberAdded",
     "MemberRemoved",
     "RejectedWebhook",
+    "SignedWebhook",
     "SubscriptionCount",
     "UnknownWebhookEvent",
     "ValidWebhook",
@@ -69,6 +73,7 @@ __all__ = [
     "WebhookVerdict",
     "verified_payload",
     "verify_webhook",
+    "webhook_request",
 ]
 
 DEFAULT_MAX_AGE_MS = 15 * 60 * 1000
@@ -625,3 +630,119 @@ def verified_payload(
         return None
     read = _payload(signed[1], config.json_decoder, now_ms, max_age_ms)
     return None if isinstance(read, WebhookRejectReason) else read[0]
+
+
+# --- building: what Pusher sends, for testing receivers ----------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SignedWebhook:
+    """A webhook request as Pusher posts it: the headers and the exact body bytes.
+
+    Post `body` with `headers` to the receiver under test (`dict(headers)` for
+    most test clients).
+    """
+
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The header named `name` (any letter case), or None."""
+        lower = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lower), None)
+
+
+def _fields(event: WebhookEvent, config: AppConfig, nonce: bytes | None) -> dict[str, Any]:
+    """One event as the JSON object Pusher sends (client data sealed on encrypted channels)."""
+    if isinstance(event, UnknownWebhookEvent):
+        return dict(event.raw)
+    if not isinstance(event, ClientEvent):
+        return {"name": event.name, **attrs.asdict(event)}
+    data = event.data
+    if is_encrypted(event.channel):
+        if not isinstance(data, str):
+            raise InvalidArgumentTypeError(
+                "events", f"client event data on {event.channel!r} must be the plaintext str"
+            )
+        if nonce is None:
+            raise InvalidArgumentError(
+                "nonce", f"{event.channel!r} is end-to-end encrypted: pass a 24-byte random nonce"
+            )
+        data = encrypt(event.channel, data, config.encryption_master_key, nonce).to_data()
+    fields: dict[str, Any] = {
+        "name": event.name,
+        "channel": event.channel,
+        "event": event.event,
+        "data": data,
+    }
+    if event.socket_id is not None:
+        fields["socket_id"] = event.socket_id
+    if event.user_id is not None:
+        fields["user_id"] = event.user_id
+    return fields
+
+
+_EVENT_TYPES = (
+    ChannelOccupied,
+    ChannelVacated,
+    MemberAdded,
+    MemberRemoved,
+    ClientEvent,
+    CacheMiss,
+    SubscriptionCount,
+    UnknownWebhookEvent,
+)
+
+
+def webhook_request(
+    config: AppConfig,
+    events: Iterable[WebhookEvent],
+    *,
+    time_ms: int,
+    nonce: bytes | None = None,
+) -> SignedWebhook:
+    """The webhook Pusher would send for `events`: `{"time_ms", "events"}`, signed.
+
+    Args:
+        config: the app: its key names the signer (`X-Pusher-Key`) and its secret
+            signs the body (`X-Pusher-Signature`, hex HMAC-SHA256 of the bytes).
+        events: typed events (`ChannelOccupied(channel=...)`, `ClientEvent(...)`,
+            ...); an `UnknownWebhookEvent`'s raw object is sent as it is.
+        time_ms: the creation time, Unix milliseconds.
+        nonce: 24 random bytes, needed only when a `ClientEvent` is on a
+            `private-encrypted-` channel: its `data` (the plaintext) is sealed
+            with the config's master key, each such event under its own nonce
+            derived from this one.
+    """
+    if not isinstance(config, AppConfig):
+        raise InvalidArgumentTypeError(
+            "config", f"must be an AppConfig, got {type(config).__name__}"
+        )
+    if not _is_int(time_ms) or time_ms < 0:
+        raise InvalidArgumentTypeError("time_ms", "must be a non-negative int of Unix milliseconds")
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+        raise InvalidArgumentTypeError("events", "must be an iterable of webhook events")
+    objects = []
+    for index, event in enumerate(events):
+        if not isinstance(event, _EVENT_TYPES):
+            raise InvalidArgumentTypeError(
+                f"events[{index}]",
+                f"must be a webhook event such as ChannelOccupied, got {type(event).__name__}",
+            )
+        own = derive_nonce(check_nonce(nonce), index) if nonce is not None else None
+        objects.append(_fields(event, config, own))
+    text = _json.dumps_user({"time_ms": time_ms, "events": objects}, None, "events")
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            "events", "contain a lone surrogate, which cannot be sent as UTF-8; fix the text"
+        ) from None
+    return SignedWebhook(
+        headers=(
+            ("Content-Type", "application/json"),
+            ("X-Pusher-Key", config.key),
+            ("X-Pusher-Signature", config.signer.sign_bytes(body)),
+        ),
+        body=body,
+    )
