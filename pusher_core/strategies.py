@@ -52,6 +52,19 @@ from pusher_core.channels import (
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import PayloadTooLargeError
 from pusher_core.events import event_data
+from pusher_core.webhooks import (
+    DEFAULT_MAX_AGE_MS,
+    CacheMiss,
+    ChannelOccupied,
+    ChannelVacated,
+    ClientEvent,
+    MemberAdded,
+    MemberRemoved,
+    SignedWebhook,
+    SubscriptionCount,
+    WebhookEvent,
+    webhook_request,
+)
 
 __all__ = [
     "AuthRequest",
@@ -64,8 +77,11 @@ __all__ = [
     "invalid_event_names",
     "invalid_socket_ids",
     "oversized_event_payloads",
+    "signed_webhooks",
     "socket_ids",
+    "tampered_webhooks",
     "user_ids",
+    "webhook_events",
 ]
 
 _DEFAULT_LIMITS = Limits()
@@ -458,3 +474,189 @@ def auth_request_bodies(
     return auth_requests(kind, encoding=encoding, limits=limits).map(
         lambda request: (request.body, request.content_type)
     )
+
+
+# --- webhooks -------------------------------------------------------------------------
+
+# Pusher only relays client events whose name starts with this (pusher-js refuses others).
+_CLIENT_EVENT_PREFIX = "client-"
+_NONCES = st.binary(min_size=24, max_size=24)
+
+
+def _check_config(config: object) -> AppConfig:
+    if not isinstance(config, AppConfig):
+        raise InvalidArgument(
+            f"config must be a pusher_core.AppConfig, got {type(config).__name__}"
+        )
+    return config
+
+
+def webhook_events(config: AppConfig) -> st.SearchStrategy[WebhookEvent]:
+    """Typed webhook events Pusher sends for `config`'s app, one of each kind.
+
+    Channel names, user ids and socket ids are valid under `config.limits`;
+    client events are on private and presence channels (and on
+    `private-encrypted-` ones when the config has a master key, with the
+    plaintext as `data`), named `client-...`.
+    """
+    limits = _check_config(config).limits
+    channels = channel_names(limits=limits).filter(
+        lambda name: not name.startswith(SERVER_TO_USER_PREFIX)
+    )
+    presence = channel_names(ChannelKind.PRESENCE, limits=limits)
+    client_kinds = [ChannelKind.PRIVATE, ChannelKind.PRESENCE]
+    if config.encryption_master_key is not None:
+        client_kinds.append(ChannelKind.PRIVATE_ENCRYPTED)
+    room = limits.max_event_name_length - len(_CLIENT_EVENT_PREFIX)
+    client_events = st.builds(
+        ClientEvent,
+        channel=st.one_of([channel_names(kind, limits=limits) for kind in client_kinds]),
+        event=st.text(_printable_chars, max_size=min(room, 32)).map(_CLIENT_EVENT_PREFIX.__add__),
+        data=st.text(_utf8_chars),
+        socket_id=st.none() | socket_ids(),
+    )
+    member = user_ids(limits)
+    return st.one_of(
+        st.builds(ChannelOccupied, channel=channels),
+        st.builds(ChannelVacated, channel=channels),
+        st.builds(MemberAdded, channel=presence, user_id=member),
+        st.builds(MemberRemoved, channel=presence, user_id=member),
+        client_events,
+        # A presence channel's client events name the member who sent them.
+        st.builds(
+            ClientEvent,
+            channel=presence,
+            event=st.just(_CLIENT_EVENT_PREFIX + "typing"),
+            data=st.text(_utf8_chars),
+            socket_id=socket_ids(),
+            user_id=member,
+        ),
+        st.builds(CacheMiss, channel=channels),
+        st.builds(SubscriptionCount, channel=channels, subscription_count=st.integers(0, 10**6)),
+    )
+
+
+def _check_window(now_ms: object, max_age_ms: object) -> tuple[int, int]:
+    if isinstance(now_ms, bool) or not isinstance(now_ms, int) or now_ms < 0:
+        raise InvalidArgument(f"now_ms must be a non-negative int of Unix ms, got {now_ms!r}")
+    if isinstance(max_age_ms, bool) or not isinstance(max_age_ms, int) or max_age_ms < 0:
+        raise InvalidArgument(f"max_age_ms must be a non-negative int, got {max_age_ms!r}")
+    return now_ms, max_age_ms
+
+
+def _event_lists(
+    config: AppConfig, events: st.SearchStrategy[list[WebhookEvent]] | None
+) -> st.SearchStrategy[list[WebhookEvent]]:
+    if events is None:
+        # One event a webhook unless the app enables batch webhooks: mostly one.
+        return st.lists(webhook_events(config), min_size=1, max_size=4)
+    return events
+
+
+@st.composite
+def _signed(
+    draw: st.DrawFn,
+    config: AppConfig,
+    events: st.SearchStrategy[list[WebhookEvent]],
+    times: st.SearchStrategy[int],
+) -> SignedWebhook:
+    return webhook_request(config, draw(events), time_ms=draw(times), nonce=draw(_NONCES))
+
+
+def signed_webhooks(
+    config: AppConfig,
+    events: st.SearchStrategy[list[WebhookEvent]] | None = None,
+    *,
+    now_ms: int,
+    max_age_ms: int = DEFAULT_MAX_AGE_MS,
+) -> st.SearchStrategy[SignedWebhook]:
+    """Webhooks as Pusher posts them to `config`'s app: `verify_webhook` accepts each.
+
+    Args:
+        config: the app whose key and secret sign them.
+        events: lists of typed events to send (default: one to four drawn from
+            `webhook_events(config)`).
+        now_ms: the receiver's clock (Unix ms) at verification.
+        max_age_ms: the receiver's freshness window: every `time_ms` is within
+            it of `now_ms` (Pusher retries with the original `time_ms`).
+
+    Each is a `SignedWebhook`: post `.body` with `.headers` to the endpoint
+    under test, whose clock reads `now_ms`.
+    """
+    _check_config(config)
+    now_ms, max_age_ms = _check_window(now_ms, max_age_ms)
+    times = st.integers(max(now_ms - max_age_ms, 0), now_ms + max_age_ms)
+    return _signed(config, _event_lists(config, events), times)
+
+
+def _with_headers(webhook: SignedWebhook, **replace: str | None) -> SignedWebhook:
+    """`webhook` with the named X-Pusher-* headers replaced (None: left out)."""
+    names = {name.replace("_", "-"): value for name, value in replace.items()}
+    headers = [
+        (name, names[name.lower()]) if name.lower() in names else (name, value)
+        for name, value in webhook.headers
+    ]
+    return SignedWebhook(
+        headers=tuple((name, value) for name, value in headers if value is not None),
+        body=webhook.body,
+    )
+
+
+@st.composite
+def _tampered(
+    draw: st.DrawFn,
+    config: AppConfig,
+    events: st.SearchStrategy[list[WebhookEvent]],
+    now_ms: int,
+    max_age_ms: int,
+) -> SignedWebhook:
+    fresh = st.integers(max(now_ms - max_age_ms, 0), now_ms + max_age_ms)
+    webhook = draw(_signed(config, events, fresh))
+    signature = webhook.header("X-Pusher-Signature") or ""
+    mistake = draw(st.integers(0, 6))
+    if mistake == 0:  # one bit of the body flipped
+        at = draw(st.integers(0, len(webhook.body) - 1))
+        bit = 1 << draw(st.integers(0, 7))
+        body = webhook.body[:at] + bytes([webhook.body[at] ^ bit]) + webhook.body[at + 1 :]
+        return SignedWebhook(headers=webhook.headers, body=body)
+    if mistake == 1:  # one hex digit of the signature changed
+        at = draw(st.integers(0, len(signature) - 1))
+        digit = draw(st.sampled_from("0123456789abcdef").filter(lambda d: d != signature[at]))
+        return _with_headers(
+            webhook, x_pusher_signature=signature[:at] + digit + signature[at + 1 :]
+        )
+    if mistake == 2:  # signed by a key the app does not have  # noqa: PLR2004
+        key = draw(st.text(_name_chars, min_size=1, max_size=20).filter(lambda k: k != config.key))
+        return _with_headers(webhook, x_pusher_key=key)
+    if mistake == 3:  # the app's key, someone else's secret  # noqa: PLR2004
+        secret = draw(st.text(_utf8_chars, min_size=1).filter(lambda s: s != config.secret))
+        forger = attrs.evolve(config, secret=secret)
+        return _with_headers(webhook, x_pusher_signature=forger.signer.sign_bytes(webhook.body))
+    if mistake == 4:  # a header missing or empty  # noqa: PLR2004
+        header = draw(st.sampled_from(["x_pusher_key", "x_pusher_signature"]))
+        return _with_headers(webhook, **{header: draw(st.sampled_from([None, ""]))})
+    if mistake == 5 and now_ms - max_age_ms > 0:  # signed, but too old  # noqa: PLR2004
+        stale = st.integers(max(now_ms - 10 * max_age_ms - 1, 0), now_ms - max_age_ms - 1)
+        return draw(_signed(config, events, stale))
+    # signed, but from too far in the future (clock skew beyond the window)
+    future = now_ms + max_age_ms
+    return draw(_signed(config, events, st.integers(future + 1, future + 10 * max_age_ms + 1)))
+
+
+def tampered_webhooks(
+    config: AppConfig,
+    events: st.SearchStrategy[list[WebhookEvent]] | None = None,
+    *,
+    now_ms: int,
+    max_age_ms: int = DEFAULT_MAX_AGE_MS,
+) -> st.SearchStrategy[SignedWebhook]:
+    """Webhooks `verify_webhook` rejects at `now_ms`, each one mistake from a real one.
+
+    A bit of the body flipped, a hex digit of the signature changed, a key the
+    app does not have, the app's key with another secret, a missing or empty
+    header, or a `time_ms` outside `max_age_ms` of `now_ms` (stale, or from the
+    future). Arguments as for `signed_webhooks`.
+    """
+    _check_config(config)
+    now_ms, max_age_ms = _check_window(now_ms, max_age_ms)
+    return _tampered(config, _event_lists(config, events), now_ms, max_age_ms)

@@ -29,6 +29,20 @@ from pusher_core.channels import (
 from pusher_core.config import AppConfig, Limits
 from pusher_core.errors import InvalidArgumentError, PayloadTooLargeError
 from pusher_core.events import trigger_request
+from pusher_core.webhooks import (
+    DEFAULT_MAX_AGE_MS,
+    ChannelOccupied,
+    ClientEvent,
+    DecryptionStatus,
+    MemberAdded,
+    RejectedWebhook,
+    SignedWebhook,
+    UnknownWebhookEvent,
+    ValidWebhook,
+    WebhookEvent,
+    WebhookRejectReason,
+    verify_webhook,
+)
 
 # No per-example deadline (the machine running the suite is shared); fewer examples
 # than Hypothesis's default, as each property runs under many parameters.
@@ -328,3 +342,122 @@ def test_user_auth_request_bodies_are_answered_200(body_and_type: tuple[bytes, s
     body, content_type = body_and_type
     response = user_auth_response(CONFIG, body, content_type, lambda _request: {"id": "u1"})
     assert response.status == 200, response.body
+
+
+# --- webhooks ------------------------------------------------------------------------
+
+NOW_MS = 1_700_000_000_000
+PLAIN_CONFIG = AppConfig(app_id="1", key="app-key", secret="app-secret")
+
+
+@pytest.mark.parametrize("config", [CONFIG, PLAIN_CONFIG], ids=["master-key", "no-master-key"])
+@given(data=st.data())
+@SETTINGS
+def test_signed_webhooks_are_accepted_with_typed_events(
+    data: st.DataObject, config: AppConfig
+) -> None:
+    webhook = data.draw(ps.signed_webhooks(config, now_ms=NOW_MS))
+    verdict = verify_webhook(config, headers=webhook.headers, body=webhook.body, now_ms=NOW_MS)
+    assert isinstance(verdict, ValidWebhook), verdict
+    assert abs(verdict.time_ms - NOW_MS) <= DEFAULT_MAX_AGE_MS
+    assert verdict.events
+    for event in verdict.events:
+        assert not isinstance(event, UnknownWebhookEvent), event
+        assert validate_channel(event.channel, config.limits) == event.channel
+        if isinstance(event, ClientEvent):
+            assert event.event.startswith("client-")
+            assert event.decryption in (DecryptionStatus.NOT_ENCRYPTED, DecryptionStatus.DECRYPTED)
+            assert event.decryption is not DecryptionStatus.DECRYPTED or config is CONFIG
+
+
+def test_signed_webhooks_carry_the_events_given() -> None:
+    sent: list[WebhookEvent] = [
+        ChannelOccupied(channel="presence-room"),
+        MemberAdded(channel="presence-room", user_id="7"),
+    ]
+    webhook = find(
+        ps.signed_webhooks(PLAIN_CONFIG, st.just(sent), now_ms=NOW_MS, max_age_ms=0),
+        lambda _w: True,
+    )
+    verdict = verify_webhook(
+        PLAIN_CONFIG, headers=webhook.headers, body=webhook.body, now_ms=NOW_MS, max_age_ms=0
+    )
+    assert isinstance(verdict, ValidWebhook)
+    assert (verdict.time_ms, list(verdict.events)) == (NOW_MS, sent)
+
+
+def test_signed_webhooks_include_decrypted_client_events() -> None:
+    find(
+        ps.signed_webhooks(CONFIG, now_ms=NOW_MS),
+        lambda w: any(
+            isinstance(e, ClientEvent) and e.decryption is DecryptionStatus.DECRYPTED
+            for e in _events(CONFIG, w)
+        ),
+    )
+
+
+def _events(config: AppConfig, webhook: SignedWebhook) -> tuple[Any, ...]:
+    verdict = verify_webhook(config, headers=webhook.headers, body=webhook.body, now_ms=NOW_MS)
+    return verdict.events if isinstance(verdict, ValidWebhook) else ()
+
+
+@pytest.mark.parametrize(
+    ("now_ms", "max_age_ms"),
+    [(NOW_MS, DEFAULT_MAX_AGE_MS), (NOW_MS, 0), (1000, DEFAULT_MAX_AGE_MS)],
+    ids=["default", "no-window", "near-epoch"],
+)
+@given(data=st.data())
+@SETTINGS
+def test_tampered_webhooks_are_rejected(data: st.DataObject, now_ms: int, max_age_ms: int) -> None:
+    webhook = data.draw(ps.tampered_webhooks(CONFIG, now_ms=now_ms, max_age_ms=max_age_ms))
+    verdict = verify_webhook(
+        CONFIG, headers=webhook.headers, body=webhook.body, now_ms=now_ms, max_age_ms=max_age_ms
+    )
+    assert isinstance(verdict, RejectedWebhook)
+
+
+def _outcomes(strategy: st.SearchStrategy[SignedWebhook], max_age_ms: int | None) -> set[Any]:
+    """What `verify_webhook` says of drawn webhooks: reject reasons, or which side of now.
+
+    Drawn without shrinking (unlike `find`), derandomized so the run is repeatable.
+    """
+    seen: set[Any] = set()
+
+    @settings(max_examples=150, derandomize=True, database=None, deadline=None)
+    @given(strategy)
+    def collect(webhook: SignedWebhook) -> None:
+        verdict = verify_webhook(
+            CONFIG, headers=webhook.headers, body=webhook.body, now_ms=NOW_MS, max_age_ms=max_age_ms
+        )
+        if isinstance(verdict, RejectedWebhook):
+            seen.add(verdict.reason)
+        else:
+            seen.add("past" if verdict.time_ms < NOW_MS else "future")
+
+    collect()
+    return seen
+
+
+def test_tampered_webhooks_cover_each_mistake() -> None:
+    """Every kind of tampering is drawn: headers, body, signature, key, and both clock sides."""
+    strategy = ps.tampered_webhooks(CONFIG, now_ms=NOW_MS)
+    assert _outcomes(strategy, DEFAULT_MAX_AGE_MS) == {
+        WebhookRejectReason.MISSING_KEY,
+        WebhookRejectReason.MISSING_SIGNATURE,
+        WebhookRejectReason.UNKNOWN_KEY,
+        WebhookRejectReason.BAD_SIGNATURE,
+        WebhookRejectReason.STALE,
+    }
+    # Without the window, the stale ones verify: some from the past, some from the future.
+    assert {"past", "future"} <= _outcomes(strategy, None)
+
+
+def test_webhook_strategies_refuse_bad_arguments() -> None:
+    with pytest.raises(InvalidArgument, match="config"):
+        ps.signed_webhooks({"key": "secret"}, now_ms=NOW_MS).example()  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="now_ms"):
+        ps.signed_webhooks(CONFIG, now_ms=1.5).example()  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="max_age_ms"):
+        ps.tampered_webhooks(CONFIG, now_ms=NOW_MS, max_age_ms=-1).example()
+    with pytest.raises(InvalidArgument, match="config"):
+        ps.webhook_events(None).example()  # type: ignore[arg-type]
