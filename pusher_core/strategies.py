@@ -26,8 +26,26 @@ the body and Content-Type, as a Flask or Django view would call it)::
         body, content_type = request
         assert auth_endpoint(body, content_type)[0] == 200
 
-and of its webhook endpoint (see `signed_webhooks` and `tampered_webhooks`).
-`examples/test_property_endpoints.py` runs both.
+and of its webhook endpoint, which must accept what Pusher signs and refuse
+anything else::
+
+    from pusher_core import verify_webhook
+
+    NOW_MS = 1_700_000_000_000
+
+    def webhook_endpoint(headers, body: bytes, now_ms: int) -> int:
+        verdict = verify_webhook(config, headers=headers, body=body, now_ms=now_ms)
+        return 200 if verdict.ok else 401
+
+    @given(ps.signed_webhooks(config, now_ms=NOW_MS))
+    def test_pusher_webhooks_are_accepted(webhook):
+        assert webhook_endpoint(webhook.headers, webhook.body, NOW_MS) == 200
+
+    @given(ps.tampered_webhooks(config, now_ms=NOW_MS))
+    def test_forged_or_stale_webhooks_are_refused(webhook):
+        assert webhook_endpoint(webhook.headers, webhook.body, NOW_MS) == 401
+
+`examples/test_property_endpoints.py` runs a fuller version of both.
 """
 
 from __future__ import annotations
