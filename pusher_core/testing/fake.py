@@ -68,6 +68,9 @@ import attrs
 
 from pusher_core import _json
 from pusher_core.channels import (
+    ENCRYPTED_PREFIX,
+    PRESENCE_PREFIX,
+    PRIVATE_PREFIX,
     SERVER_TO_USER_PREFIX,
     ChannelKind,
     channel_kind,
@@ -143,7 +146,14 @@ _TEXT = (("Content-Type", "text/plain; charset=utf-8"),)
 _JSON = (("Content-Type", "application/json"),)
 _EVENT_INFO = frozenset(("user_count", "subscription_count"))
 _CHANNEL_INFO = frozenset(("user_count", "subscription_count", "cache"))
-_CACHE_MARK = "cache-"
+_CACHE_PREFIX = "cache-"  # after the kind's prefix: cache-, private-cache-, presence-cache-...
+
+
+def _is_cache(channel: str) -> bool:
+    for prefix in (ENCRYPTED_PREFIX, PRIVATE_PREFIX, PRESENCE_PREFIX):
+        if channel.startswith(prefix):
+            return channel.removeprefix(prefix).startswith(_CACHE_PREFIX)
+    return channel.startswith(_CACHE_PREFIX)
 
 
 def _decoded(channel: str, data: str, master_key: bytes | None) -> Any:
@@ -227,6 +237,10 @@ class _Refusal(Exception):  # noqa: N818  # a control-flow signal, never seen by
         self.text = text
 
 
+_Endpoint = Callable[..., dict[str, Any]]
+"""An endpoint: `(request, now, *path arguments) -> the answer's JSON object`."""
+
+
 def _refuse_argument(error: InvalidArgumentError | InvalidArgumentTypeError) -> _Refusal:
     return _Refusal(400, str(error))
 
@@ -282,44 +296,45 @@ class FakeChannels(Closeable):
         """Serve `request` as the service would at Unix time `now` (pure but for the state)."""
         try:
             with self._lock:
-                status, answer = self._serve(request, now)
+                answer = self._serve(request, now)
         except _Refusal as refusal:
-            return HttpResponse(status=refusal.status, headers=_TEXT, body=refusal.text.encode())
-        return HttpResponse(status=status, headers=_JSON, body=_json.dumps(answer).encode())
+            text = refusal.text.encode("utf-8", "backslashreplace")
+            return HttpResponse(status=refusal.status, headers=_TEXT, body=text)
+        return HttpResponse(status=200, headers=_JSON, body=_json.dumps(answer).encode())
 
-    def _serve(self, request: HttpRequest, now: float) -> tuple[int, dict[str, Any]]:
+    def _serve(self, request: HttpRequest, now: float) -> dict[str, Any]:
         segments = request.path.split("/")
         if len(segments) < 4 or segments[0] != "" or segments[1] != "apps":  # noqa: PLR2004
             raise _Refusal(404, f"Not found: {request.path}")
-        route = self._route(segments[3:], request.method)
+        endpoint, args = self._route(segments[3:], request.method)
         if segments[2] != self.config.app_id:
             raise _Refusal(404, f"Unknown app {unquote(segments[2])!r}")
         self._check_signature(request, now)
-        method_name, args = route
-        handler: Callable[..., dict[str, Any]] = getattr(self, method_name)
-        return 200, handler(request, now, *args)
+        return endpoint(request, now, *args)
 
-    def _route(self, rest: list[str], method: str) -> tuple[str, tuple[str, ...]]:
-        """The handler of `/apps/{id}/<rest>` and its path arguments, or the refusal."""
+    def _route(self, rest: list[str], method: str) -> tuple[_Endpoint, tuple[str, ...]]:
+        """The endpoint serving `/apps/{id}/<rest>` and its path arguments, or the refusal."""
         args: tuple[str, ...] = ()
+        endpoint: _Endpoint
         match rest:
             case ["events"]:
-                found, allowed = "_events_endpoint", "POST"
+                endpoint, allowed = self._events_endpoint, "POST"
             case ["batch_events"]:
-                found, allowed = "_batch_endpoint", "POST"
+                endpoint, allowed = self._batch_endpoint, "POST"
             case ["channels"]:
-                found, allowed = "_channels_endpoint", "GET"
+                endpoint, allowed = self._channels_endpoint, "GET"
             case ["channels", name]:
-                found, allowed, args = "_channel_endpoint", "GET", (unquote(name),)
+                endpoint, allowed, args = self._channel_endpoint, "GET", (unquote(name),)
             case ["channels", name, "users"]:
-                found, allowed, args = "_users_endpoint", "GET", (unquote(name),)
+                endpoint, allowed, args = self._users_endpoint, "GET", (unquote(name),)
             case ["users", user_id, "terminate_connections"]:
-                found, allowed, args = "_terminate_endpoint", "POST", (unquote(user_id),)
+                endpoint, allowed = self._terminate_endpoint, "POST"
+                args = (unquote(user_id),)
             case _:
                 raise _Refusal(404, f"Not found: /{'/'.join(rest)}")
         if method.upper() != allowed:
             raise _Refusal(405, f"Method {method.upper()} not allowed: use {allowed}")
-        return found, args
+        return endpoint, args
 
     def _check_signature(self, request: HttpRequest, now: float) -> None:
         verdict = verify_request(
@@ -546,7 +561,7 @@ class FakeChannels(Closeable):
             raise _refuse_argument(error) from None
         if "user_count" in info and channel_kind(channel) is not ChannelKind.PRESENCE:
             raise _Refusal(400, "info=user_count is only available for presence channels")
-        if "cache" in info and _CACHE_MARK not in channel:
+        if "cache" in info and not _is_cache(channel):
             raise _Refusal(400, "info=cache is only available for cache channels")
         answer: dict[str, Any] = {"occupied": bool(self._receivers(channel))}
         answer.update(self._attributes(channel, info))

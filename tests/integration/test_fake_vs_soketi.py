@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -39,6 +39,7 @@ from .harness import NodeClient, RecordingHttpServer, SoketiServer
 
 pytestmark = pytest.mark.integration
 
+MASTER_KEY = bytes(range(32))
 # The client checks nothing the servers check, so each refusal comes from the server.
 LOOSE = Limits(
     max_channels_per_trigger=1000,
@@ -71,9 +72,10 @@ class Clients:
     forged: Pusher
     other_app: Pusher
     transport: Recording
+    excluded: str  # the socket id of subscriber "one" on this side
 
 
-def _clients(base: AppConfig, transport: Transport) -> Clients:
+def _clients(base: AppConfig, transport: Transport, excluded: str) -> Clients:
     recording = Recording(transport)
 
     def client(config: AppConfig, clock: Callable[[], float] = time.time) -> Pusher:
@@ -87,6 +89,7 @@ def _clients(base: AppConfig, transport: Transport) -> Clients:
         forged=client(attrs.evolve(base, secret="not-the-secret")),
         other_app=client(attrs.evolve(base, app_id="999")),
         transport=recording,
+        excluded=excluded,
     )
 
 
@@ -94,6 +97,7 @@ def _clients(base: AppConfig, transport: Transport) -> Clients:
 class Names:
     public: str
     presence: str
+    encrypted: str
     user: str
 
 
@@ -132,6 +136,8 @@ STEPS: list[Step] = [
             ]
         ),
     ),
+    ("trigger_excluding", lambda c, n: c.ok.trigger(n.public, "ev-excl", "x", c.excluded)),
+    ("trigger_encrypted", lambda c, n: c.ok.trigger(n.encrypted, "ev", {"secret": 1})),
     ("bad_signature", lambda c, n: c.forged.trigger(n.public, "ev", "x")),
     ("stale_timestamp", lambda c, n: c.stale.trigger(n.public, "ev", "x")),
     ("unknown_app", lambda c, n: c.other_app.trigger(n.public, "ev", "x")),
@@ -182,6 +188,8 @@ STEPS: list[Step] = [
 # Which row of KNOWN_DIFFERENCES explains each step whose outcomes differ.
 EXPLAINED = {
     "trigger": "trigger_success_body",
+    "trigger_excluding": "trigger_success_body",
+    "trigger_encrypted": "trigger_success_body",
     "trigger_info": "trigger_success_body",
     "batch": "trigger_success_body",
     "send_to_user": "trigger_success_body",
@@ -225,7 +233,12 @@ def _run(
 @pytest.fixture
 def auth(auth_server: RecordingHttpServer) -> RecordingHttpServer:
     """pusher-js's endpoints; `?user_id=U` on the URL names the user."""
-    config = AppConfig(app_id="4242", key="harness-app-key", secret="harness-app-secret")
+    config = AppConfig(
+        app_id="4242",
+        key="harness-app-key",
+        secret="harness-app-secret",
+        encryption_master_key=MASTER_KEY,
+    )
 
     def handler(
         _method: str, path: str, headers: dict[str, str], body: bytes
@@ -253,7 +266,12 @@ def auth(auth_server: RecordingHttpServer) -> RecordingHttpServer:
 @pytest.fixture
 def names() -> Names:
     tag = uuid.uuid4().hex[:10]
-    return Names(public=f"fvs-{tag}", presence=f"presence-fvs-{tag}", user=f"user-{tag}")
+    return Names(
+        public=f"fvs-{tag}",
+        presence=f"presence-fvs-{tag}",
+        encrypted=f"private-encrypted-fvs-{tag}",
+        user=f"user-{tag}",
+    )
 
 
 @pytest.fixture
@@ -262,11 +280,11 @@ def soketi_outcomes(
     node_client: NodeClient,
     auth: RecordingHttpServer,
     names: Names,
-) -> Iterator[dict[str, tuple[object, ...]]]:
+) -> dict[str, tuple[object, ...]]:
     server = soketi_factory()
 
-    def connect(client_id: str, user: str) -> None:
-        node_client.connect(
+    def connect(client_id: str, user: str) -> str | None:
+        return node_client.connect(
             client_id,
             **server.client_connect_args(
                 channel_auth_endpoint=f"{auth.url}/pusher/auth?user_id={user}",
@@ -274,11 +292,13 @@ def soketi_outcomes(
             ),
         )
 
-    connect("one", "member-1")
+    one = connect("one", "member-1")
+    assert one is not None
     connect("two", "member-2")
     connect("signed", names.user)
     node_client.subscribe("one", names.public)
     node_client.subscribe("two", names.public)
+    node_client.subscribe("two", names.encrypted)
     node_client.subscribe("one", names.presence)
     node_client.subscribe("signed", names.presence)
     node_client.signin("signed")
@@ -294,22 +314,50 @@ def soketi_outcomes(
         scheme="http",
         host="127.0.0.1",
         port=server.port,
+        encryption_master_key=MASTER_KEY,
         limits=LOOSE,
     )
     with Urllib3Transport(timeout=5) as transport:
-        yield _run(_clients(config, transport), names, settle)
+        outcomes = _run(_clients(config, transport, one), names, settle)
+    # Who received what: the excluded socket did not, and pusher-js decrypted the secret.
+    node_client.expect(type="event", client="two", event="ev-excl")
+    node_client.expect(type="event", client="two", channel=names.encrypted, event="ev")
+    time.sleep(0.3)  # time enough for a wrong delivery to the excluded socket
+    received = {
+        "ev-excl": sorted(m["client"] for m in node_client.events(event="ev-excl")),
+        "encrypted": [m["data"] for m in node_client.events(channel=names.encrypted, event="ev")],
+        "note": sorted(
+            m["client"]
+            for m in node_client.messages
+            if m.get("type") == "user_event" and m.get("event") == "note"
+        ),
+    }
+    return {**outcomes, "received": (received,)}
 
 
 def fake_outcomes(names: Names) -> dict[str, tuple[object, ...]]:
-    config = AppConfig(app_id="4242", key="harness-app-key", secret="harness-app-secret")
+    config = AppConfig(
+        app_id="4242",
+        key="harness-app-key",
+        secret="harness-app-secret",
+        encryption_master_key=MASTER_KEY,
+    )
     fake = FakeChannels(config)
     one = fake.subscribe(names.public)
-    fake.subscribe(names.public)
+    two = fake.subscribe(names.public)
+    fake.subscribe(names.encrypted, socket_id=two)
     fake.subscribe(names.presence, user_id="member-1", socket_id=one)
     signed = fake.sign_in(names.user)
     fake.subscribe(names.presence, user_id=names.user, socket_id=signed)
     client_config = attrs.evolve(config, limits=LOOSE)
-    return _run(_clients(client_config, fake), names, lambda: None)
+    outcomes = _run(_clients(client_config, fake, one), names, lambda: None)
+    clients = {one: "one", two: "two", signed: "signed"}
+    received = {
+        "ev-excl": sorted(clients[s] for e in fake.events(name="ev-excl") for s in e.delivered_to),
+        "encrypted": [e.decoded for e in fake.events(names.encrypted)],
+        "note": sorted(clients[s] for e in fake.events(name="note") for s in e.delivered_to),
+    }
+    return {**outcomes, "received": (received,)}
 
 
 def test_fake_matches_soketi_but_for_the_known_differences(
@@ -319,6 +367,11 @@ def test_fake_matches_soketi_but_for_the_known_differences(
     report = "\n".join(
         f"{name}:\n  soketi: {soketi_outcomes[name]}\n  fake:   {faked[name]}"
         for name, _step in STEPS
+    )
+    assert (
+        faked["received"]
+        == soketi_outcomes["received"]
+        == ({"ev-excl": ["two"], "encrypted": [{"secret": 1}], "note": ["signed"]},)
     )
     differing = {name for name, _step in STEPS if soketi_outcomes[name] != faked[name]}
     assert differing == set(EXPLAINED), report

@@ -214,7 +214,10 @@ def test_channel_info_refuses_attributes_of_another_channel_type(pusher: Pusher)
         pusher.channel_info("public", ["user_count"])
     with pytest.raises(errors.BadRequestError, match="cache channels"):
         pusher.channel_info("public", ["cache"])
-    assert pusher.channel_info("cache-x", ["cache"]) == {"occupied": False}
+    for cache in ("cache-x", "private-cache-x", "private-encrypted-cache-x", "presence-cache-x"):
+        assert pusher.channel_info(cache, ["cache"]) == {"occupied": False}
+    with pytest.raises(errors.BadRequestError, match="cache channels"):
+        pusher.channel_info("private-mycache-x", ["cache"])
     with pytest.raises(errors.BadRequestError, match="unknown attribute 'bogus'"):
         pusher.channel_info("public", ["bogus"])
 
@@ -711,3 +714,9 @@ def test_concurrent_clients_share_one_state(fake: FakeChannels, pusher: Pusher) 
         thread.join()
     assert sorted(e.decoded for e in fake.events()) == list(range(8))
     assert fake.connections() == ()
+
+
+def test_a_path_no_client_can_send_still_gets_an_answer(fake: FakeChannels) -> None:
+    request = HttpRequest(method="GET", scheme="https", host="h", port=443, path="/\ud800")
+    response = fake.handle(request, NOW)
+    assert (response.status, response.body) == (404, b"Not found: /\\ud800")
