@@ -56,8 +56,14 @@ from typing import Literal
 from urllib.parse import quote
 
 import attrs
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as missing:  # a test dependency, not one of pusher-core's
+    raise ImportError(
+        "pusher_core.strategies needs Hypothesis: pip install hypothesis"
+    ) from missing
 
 from pusher_core.channels import (
     ENCRYPTED_PREFIX,

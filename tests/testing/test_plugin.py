@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +226,32 @@ def test_the_fake_checks_what_the_clients_send() -> None:
     assert isinstance(verdict, ValidWebhook)
     assert "PusherFake" in repr(fake)
     assert "clock at" in repr(fake)
+
+
+def test_the_testing_package_loads_each_name_on_first_use() -> None:
+    """Every exported name resolves to its module's object; the import stays lazy (see above)."""
+    import ast
+    import importlib
+
+    from pusher_core import testing
+
+    for name in testing.__all__:
+        module = importlib.import_module(testing._WHERE[name])
+        assert getattr(testing, name) is getattr(module, name), name
+    assert dir(testing) == sorted(testing.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = testing.nope
+    # The TYPE_CHECKING imports (for type checkers) list the same names as the table.
+    assert testing.__file__ is not None
+    tree = ast.parse(Path(testing.__file__).read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    static = {
+        node.module: tuple(sorted(alias.name for alias in node.names))
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("pusher_core")
+    }
+    assert static == {module: tuple(sorted(names)) for module, names in testing._EXPORTS.items()}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any, Literal
 
 import pytest
@@ -461,3 +463,15 @@ def test_webhook_strategies_refuse_bad_arguments() -> None:
         ps.tampered_webhooks(CONFIG, now_ms=NOW_MS, max_age_ms=-1).example()
     with pytest.raises(InvalidArgument, match="config"):
         ps.webhook_events(None).example()  # type: ignore[arg-type]
+
+
+def test_without_hypothesis_the_import_error_says_what_to_install() -> None:
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n"
+        "    import pusher_core.strategies\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "pusher_core.strategies needs Hypothesis: pip install hypothesis"
