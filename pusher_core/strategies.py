@@ -51,7 +51,7 @@ anything else::
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 from urllib.parse import quote
 
@@ -190,9 +190,14 @@ def channel_names(
     _check_limits(limits)
     if not valid:
         return invalid_channel_names(kind, limits)
-    if kind is not None:
-        return _names_of(kind, limits)
-    fitting = [k for k in ChannelKind if len(_PREFIXES[k]) < limits.max_channel_name_length]
+    return _names_of_any([kind] if kind is not None else list(ChannelKind), limits)
+
+
+def _names_of_any(kinds: list[ChannelKind], limits: Limits) -> st.SearchStrategy[str]:
+    """Names of one of `kinds`: all of them, or (for several) those whose prefix fits."""
+    if len(kinds) == 1:
+        return _names_of(kinds[0], limits)
+    fitting = [k for k in kinds if len(_PREFIXES[k]) < limits.max_channel_name_length]
     return st.one_of([_names_of(k, limits) for k in fitting])
 
 
@@ -430,10 +435,9 @@ def _auth_request(
 ) -> AuthRequest:
     socket_id = draw(socket_ids())
     channel: str | None = None
-    if isinstance(kind, ChannelKind):
-        channel = draw(_names_of(kind, limits))
-    elif kind is None:
-        channel = draw(st.one_of([_names_of(k, limits) for k in _AUTHORIZED_KINDS]))
+    if kind != "user":
+        kinds = [kind] if isinstance(kind, ChannelKind) else list(_AUTHORIZED_KINDS)
+        channel = draw(_names_of_any(kinds, limits))
     params = draw(_params)
     fields = [("socket_id", socket_id)]
     if channel is not None:
@@ -569,8 +573,8 @@ def _check_window(now_ms: object, max_age_ms: object) -> tuple[int, int]:
 
 
 def _event_lists(
-    config: AppConfig, events: st.SearchStrategy[list[WebhookEvent]] | None
-) -> st.SearchStrategy[list[WebhookEvent]]:
+    config: AppConfig, events: st.SearchStrategy[Sequence[WebhookEvent]] | None
+) -> st.SearchStrategy[Sequence[WebhookEvent]]:
     if events is None:
         # One event a webhook unless the app enables batch webhooks: mostly one.
         return st.lists(webhook_events(config), min_size=1, max_size=4)
@@ -581,7 +585,7 @@ def _event_lists(
 def _signed(
     draw: st.DrawFn,
     config: AppConfig,
-    events: st.SearchStrategy[list[WebhookEvent]],
+    events: st.SearchStrategy[Sequence[WebhookEvent]],
     times: st.SearchStrategy[int],
 ) -> SignedWebhook:
     return webhook_request(config, draw(events), time_ms=draw(times), nonce=draw(_NONCES))
@@ -589,7 +593,7 @@ def _signed(
 
 def signed_webhooks(
     config: AppConfig,
-    events: st.SearchStrategy[list[WebhookEvent]] | None = None,
+    events: st.SearchStrategy[Sequence[WebhookEvent]] | None = None,
     *,
     now_ms: int,
     max_age_ms: int = DEFAULT_MAX_AGE_MS,
@@ -630,7 +634,7 @@ def _with_headers(webhook: SignedWebhook, **replace: str | None) -> SignedWebhoo
 def _tampered(
     draw: st.DrawFn,
     config: AppConfig,
-    events: st.SearchStrategy[list[WebhookEvent]],
+    events: st.SearchStrategy[Sequence[WebhookEvent]],
     now_ms: int,
     max_age_ms: int,
 ) -> SignedWebhook:
@@ -669,7 +673,7 @@ def _tampered(
 
 def tampered_webhooks(
     config: AppConfig,
-    events: st.SearchStrategy[list[WebhookEvent]] | None = None,
+    events: st.SearchStrategy[Sequence[WebhookEvent]] | None = None,
     *,
     now_ms: int,
     max_age_ms: int = DEFAULT_MAX_AGE_MS,

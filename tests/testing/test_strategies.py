@@ -475,3 +475,25 @@ def test_without_hypothesis_the_import_error_says_what_to_install() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "pusher_core.strategies needs Hypothesis: pip install hypothesis"
+
+
+@given(data=st.data())
+@SETTINGS
+def test_auth_requests_under_tight_limits_use_the_kinds_that_fit(data: st.DataObject) -> None:
+    limits = Limits(max_channel_name_length=len("presence-"))  # room for private-x only
+    request = data.draw(ps.auth_requests(limits=limits))
+    parsed = parse_channel_auth_request(request.body, request.content_type, limits=limits)
+    assert parsed.kind is ChannelKind.PRIVATE
+
+
+@given(data=st.data())
+@SETTINGS
+def test_signed_webhooks_take_lists_of_one_event_type(data: st.DataObject) -> None:
+    """`events` may be any strategy of event sequences, e.g. lists of one event class."""
+    occupied = st.lists(st.builds(ChannelOccupied, channel=ps.channel_names()), min_size=1)
+    webhook = data.draw(ps.signed_webhooks(PLAIN_CONFIG, occupied, now_ms=NOW_MS))
+    verdict = verify_webhook(
+        PLAIN_CONFIG, headers=webhook.headers, body=webhook.body, now_ms=NOW_MS
+    )
+    assert isinstance(verdict, ValidWebhook)
+    assert all(isinstance(event, ChannelOccupied) for event in verdict.events)
