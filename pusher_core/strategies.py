@@ -169,7 +169,11 @@ def _names_of(kind: ChannelKind, limits: Limits) -> st.SearchStrategy[str]:
             f"Limits.max_channel_name_length={limits.max_channel_name_length} leaves no room "
             f"for a {kind.value} channel name after its prefix {prefix!r}"
         )
-    names = _sized_text(_name_chars, 1, room).map(prefix.__add__)
+    return _of_kind(kind, _sized_text(_name_chars, 1, room).map(prefix.__add__))
+
+
+def _of_kind(kind: ChannelKind, names: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """`names` (which start with `kind`'s prefix) without those a longer prefix claims."""
     if kind is ChannelKind.PUBLIC:
         return names.filter(lambda name: not name.startswith((PRIVATE_PREFIX, PRESENCE_PREFIX)))
     if kind is ChannelKind.PRIVATE:
@@ -220,7 +224,8 @@ def invalid_channel_names(
     Each is one mistake away from a valid name: a character outside the
     alphabet, one character too many (or a few), a final newline, the empty
     string, or a malformed `#` prefix. With a `kind`, names keep that kind's
-    prefix, so they look like what an endpoint for that kind receives.
+    prefix (`SERVER_TO_USER` adds the malformed `#` ones), so they look like
+    what an endpoint for that kind receives.
     """
     _check_kind(kind)
     _check_limits(limits)
@@ -234,7 +239,7 @@ def invalid_channel_names(
             options.append(_with_bad_character(valid, prefix))
             options.append(valid.map(lambda name: name + "\n"))
         too_long = st.text(_name_chars, min_size=max(room, 0) + 1, max_size=max(room, 0) + 8)
-        options.append(too_long.map(prefix.__add__))
+        options.append(_of_kind(k, too_long.map(prefix.__add__)))
     if kind in (None, ChannelKind.PUBLIC):
         options.append(st.just(""))
     if kind in (None, ChannelKind.SERVER_TO_USER):

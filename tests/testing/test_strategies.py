@@ -119,7 +119,7 @@ def test_invalid_channel_names_are_rejected(
         validate_channel(name, limits)
 
 
-@pytest.mark.parametrize("kind", AUTHORIZED, ids=str)
+@pytest.mark.parametrize("kind", [ChannelKind.PUBLIC, *AUTHORIZED], ids=str)
 @given(data=st.data())
 @SETTINGS
 def test_invalid_names_of_a_kind_keep_its_prefix_and_fail_the_auth_parser(
