@@ -19,6 +19,7 @@ from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 
 __all__ = [
     "ENCRYPTED_PREFIX",
+    "NAME_CHARACTERS",
     "PRESENCE_PREFIX",
     "PRIVATE_PREFIX",
     "SERVER_TO_USER_PREFIX",
@@ -38,7 +39,9 @@ PRIVATE_PREFIX = "private-"
 ENCRYPTED_PREFIX = "private-encrypted-"
 PRESENCE_PREFIX = "presence-"
 SERVER_TO_USER_PREFIX = "#server-to-user-"
-_CHARSET = "-A-Za-z0-9_=@,.;"  # channel names and user ids
+NAME_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=@,.;"
+"""Every character a channel name or user id may hold (`#` only in `SERVER_TO_USER_PREFIX`)."""
+_CHARSET = re.escape(NAME_CHARACTERS)  # the same set, as a regex class body
 _NAME = re.compile(f"[{_CHARSET}]+").fullmatch
 _PREFIX = re.compile(f"#?[{_CHARSET}]*").fullmatch
 _SOCKET_ID = re.compile(r"[0-9]+\.[0-9]+").fullmatch

@@ -282,6 +282,34 @@ class TypedPusher(Closeable):
         if close is not None:
             close()
 
+    def replace_effects(
+        self,
+        *,
+        transport: Transport | None = None,
+        clock: Clock | None = None,
+        nonce_source: NonceSource | None = None,
+    ) -> Callable[[], None]:
+        """Swap this client's transport, clock or nonce source in place; return the undo.
+
+        For test doubles that must reach a client the app built at import time
+        (and other modules imported by name), such as the pytest plugin's
+        `pusher_fake.patch(client)`. None keeps the current effect; calling the
+        returned function restores all three. Copies made earlier by
+        `with_options` keep their effects.
+        """
+        previous = (self._transport, self._clock, self._nonce_source)
+        if transport is not None:
+            self._transport = transport
+        if clock is not None:
+            self._clock = clock
+        if nonce_source is not None:
+            self._nonce_source = nonce_source
+
+        def restore() -> None:
+            self._transport, self._clock, self._nonce_source = previous
+
+        return restore
+
     def _now(self) -> int:
         return int(self._clock())
 

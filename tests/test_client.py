@@ -340,3 +340,25 @@ def test_clients_close_their_transport_and_work_as_context_managers() -> None:
         typed.close()
     assert transport.closed == 3
     Pusher.from_config(config, clock=lambda: 1.0).close()  # no transport built yet: nothing to do
+
+
+def test_replace_effects_swaps_in_place_and_undoes() -> None:
+    """A client the app already built sends through a new transport, clock and nonces, then back."""
+    client, original = make(encryption_master_key_base64=MASTER_B64)
+    other = Scripted()
+    undo = client.typed.replace_effects(
+        transport=other, clock=lambda: 1_800_000_000.0, nonce_source=lambda n: b"\x02" * n
+    )
+    client.trigger("private-encrypted-x", "e", "secret text")
+    assert (original.sent, len(other.sent)) == ([], 1)
+    assert "auth_timestamp=1800000000" in other.sent[0].url
+    sealed = json.loads(json.loads(other.sent[0].body)["data"])
+    assert base64.b64decode(sealed["nonce"]) == b"\x02" * 24
+    keep = client.typed.replace_effects()  # None keeps every effect
+    client.trigger("c", "e", "x")
+    assert len(other.sent) == 2
+    keep()
+    undo()
+    client.trigger("c", "e", "x")
+    assert (len(original.sent), len(other.sent)) == (1, 2)
+    assert "auth_timestamp=1700000000" in original.sent[0].url

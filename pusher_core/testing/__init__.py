@@ -3,36 +3,73 @@
 `FakeChannels` serves the HTTP API from memory as a transport, checking every
 request as the service does, and records what was published. `webhook_request`
 (or `FakeChannels.webhook`) builds the signed webhooks Pusher would post, from the
-typed events re-exported here.
+typed events re-exported here. `PusherFake` is a `FakeChannels` with clients
+wired to it, a settable clock and fixed nonces: what the pytest fixture
+`pusher_fake` (`pusher_core.testing.plugin`, registered on install) gives.
+
+Names load on first use (PEP 562): pytest imports this package at startup for
+the plugin, so it must cost nothing for test suites that never use the fake.
 """
 
 from __future__ import annotations
 
-from pusher_core.testing.fake import ANY, KNOWN_DIFFERENCES, FakeChannels, RecordedEvent
-from pusher_core.webhooks import (
-    CacheMiss,
-    ChannelOccupied,
-    ChannelVacated,
-    ClientEvent,
-    MemberAdded,
-    MemberRemoved,
-    SignedWebhook,
-    SubscriptionCount,
-    webhook_request,
-)
+import importlib
 
-__all__ = [
-    "ANY",
-    "KNOWN_DIFFERENCES",
-    "CacheMiss",
-    "ChannelOccupied",
-    "ChannelVacated",
-    "ClientEvent",
-    "FakeChannels",
-    "MemberAdded",
-    "MemberRemoved",
-    "RecordedEvent",
-    "SignedWebhook",
-    "SubscriptionCount",
-    "webhook_request",
-]
+TYPE_CHECKING = False  # as in pusher_core/__init__.py: no `typing` import at startup
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from pusher_core.testing.fake import (
+        ANY as ANY,
+        KNOWN_DIFFERENCES as KNOWN_DIFFERENCES,
+        FakeChannels as FakeChannels,
+        RecordedEvent as RecordedEvent,
+    )
+    from pusher_core.testing.harness import (
+        CountingNonces as CountingNonces,
+        FakeClock as FakeClock,
+        PusherFake as PusherFake,
+    )
+    from pusher_core.webhooks import (
+        CacheMiss as CacheMiss,
+        ChannelOccupied as ChannelOccupied,
+        ChannelVacated as ChannelVacated,
+        ClientEvent as ClientEvent,
+        MemberAdded as MemberAdded,
+        MemberRemoved as MemberRemoved,
+        SignedWebhook as SignedWebhook,
+        SubscriptionCount as SubscriptionCount,
+        webhook_request as webhook_request,
+    )
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "pusher_core.testing.fake": ("ANY", "KNOWN_DIFFERENCES", "FakeChannels", "RecordedEvent"),
+    "pusher_core.testing.harness": ("CountingNonces", "FakeClock", "PusherFake"),
+    "pusher_core.webhooks": (
+        "CacheMiss",
+        "ChannelOccupied",
+        "ChannelVacated",
+        "ClientEvent",
+        "MemberAdded",
+        "MemberRemoved",
+        "SignedWebhook",
+        "SubscriptionCount",
+        "webhook_request",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)  # noqa: PLE0605  # built from the one table
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pusher_core.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
