@@ -45,6 +45,15 @@ SOKETI = frozenset(
 """Run as scripts with PUSHER_URL naming a local soketi; connections only to 127.0.0.1."""
 FRAMEWORK = frozenset({"flask_app.py", "django_app.py"})
 """Driven through their framework's test client (tests/test_framework_examples.py)."""
+PYTEST = frozenset(
+    {
+        "test_with_fake.py",
+        "test_pusher_fake.py",
+        "test_properties_quick.py",
+        "test_property_endpoints.py",
+    }
+)
+"""A user's tests: run with `python -m pytest examples/NAME` (tests/test_readme.py)."""
 DEMO = frozenset({"live_demo.py"})
 """The demo that examples/demo.sh runs; it starts its own soketi and pusher-js listener
 (run by tests/integration/test_readme_examples.py too)."""

@@ -2,13 +2,16 @@
 
 See tests/readme_examples.py for the marker, the region rule and the categories.
 The examples that need soketi run in tests/integration/test_readme_examples.py,
-the Flask and Django apps in tests/test_framework_examples.py.
+the Flask and Django apps in tests/test_framework_examples.py; the example test files
+run here, under pytest, as a user runs them.
 """
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from tests.readme_examples import (
     EXAMPLES,
     FRAMEWORK,
     OFFLINE,
+    PYTEST,
     README,
     SOKETI,
     Block,
@@ -57,11 +61,39 @@ def test_python_block_is_an_example_file(block: Block) -> None:
 
 def test_every_example_file_is_run_by_ci() -> None:
     """Each file under examples/ is in exactly one category, which says how it runs."""
-    categories = [OFFLINE, SOKETI, FRAMEWORK, DEMO]
+    categories = [OFFLINE, SOKETI, FRAMEWORK, PYTEST, DEMO]
     files = {p.name for p in EXAMPLES.glob("*.py")}
     assert files == set().union(*categories)
     assert sum(len(c) for c in categories) == len(files)
-    assert {Path(b.example).name for b in PYTHON if b.example} <= OFFLINE | SOKETI | FRAMEWORK
+    shown = {Path(b.example).name for b in PYTHON if b.example}
+    assert shown <= OFFLINE | SOKETI | FRAMEWORK | PYTEST
+
+
+@pytest.mark.parametrize("name", sorted(PYTEST))
+def test_example_test_file_passes_under_pytest(name: str, tmp_path: Path) -> None:
+    """`python -m pytest examples/NAME` passes every test in the file, none skipped.
+
+    The pytest plugin comes from the installed package's `pytest11` entry point,
+    as in a user's project.
+    """
+    path = EXAMPLES / name
+    tests = [
+        node.name
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+    assert tests, f"{name} defines no test"
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", str(path), "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"{len(tests)} passed" in out.stdout, out.stdout
+    assert "skipped" not in out.stdout, out.stdout
 
 
 @pytest.mark.parametrize("name", sorted(OFFLINE))
