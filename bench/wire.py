@@ -47,6 +47,9 @@ HC_FLOOR = "raw http.client"
 CORE_U3 = "pusher-core urllib3"
 CORE_HC = "pusher-core stdlib"
 
+# The issue's end-to-end target: each transport at least 0.85x its raw floor in triggers/s.
+_RATE_LIMIT = 0.85
+
 Work = Callable[[int], None]
 """Does `n` triggers (or, for bulk, one round of BULK_EVENTS events)."""
 
@@ -248,8 +251,8 @@ def _trigger_lines(row: str, label: str, samples: dict[str, list[Sample]], n: in
                 core=median(rate),
                 vs_floor=vs_floor,
                 vs_reference=None if ref_rate is None else paired_ratio(rate, ref_rate),
-                target="≥ 0.80x floor",
-                met=at_least(vs_floor, 0.80),
+                target=f"≥ {_RATE_LIMIT:.2f}x floor",
+                met=at_least(vs_floor, _RATE_LIMIT),
             )
         )
         cpu, floor_cpu = _cpu_us(core, n), _cpu_us(floor, n)
