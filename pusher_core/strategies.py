@@ -62,7 +62,7 @@ try:
     from hypothesis.errors import InvalidArgument
 except ImportError as missing:  # a test dependency, not one of pusher-core's
     raise ImportError(
-        "pusher_core.strategies needs Hypothesis: pip install hypothesis"
+        "pusher_core.strategies needs Hypothesis: pip install 'pusher-core[hypothesis]'"
     ) from missing
 
 from pusher_core.channels import (

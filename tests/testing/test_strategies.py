@@ -474,7 +474,9 @@ def test_without_hypothesis_the_import_error_says_what_to_install() -> None:
         "    print(e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "pusher_core.strategies needs Hypothesis: pip install hypothesis"
+    assert out.stdout.strip() == (
+        "pusher_core.strategies needs Hypothesis: pip install 'pusher-core[hypothesis]'"
+    )
 
 
 @given(data=st.data())
