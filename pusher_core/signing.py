@@ -261,7 +261,9 @@ def sign_request(
         pairs.append(("body_md5", hashlib.md5(body, usedforsecurity=False).hexdigest()))
     # The pairs are lower-cased (the checked params and the fixed names), so sorting
     # them gives `string_to_sign`'s query, whose raw text is reused for the wire.
-    pairs.sort()
+    # The fixed names alone are appended in sorted order already.
+    if checked:
+        pairs.sort()
     text = _query_text(pairs)
     try:
         signature = signer.sign(_signed_text(method, path, text), "path")
@@ -273,7 +275,8 @@ def sign_request(
     # the key and the caller's params can hold a reserved character.
     wire = (
         f"{text}&auth_signature={signature}"
-        if is_unreserved(config.key) and all(is_unreserved(k + v) for k, v in checked)
+        if is_unreserved(config.key)
+        and (not checked or all(is_unreserved(k + v) for k, v in checked))
         else encode_query(query)
     )
     return HttpRequest._signed(  # noqa: SLF001  # the signer's trusted constructor
