@@ -15,8 +15,7 @@ imports, because static type checkers cannot read a runtime table
 
 from __future__ import annotations
 
-import importlib
-
+from pusher_core._lazy import exports
 from pusher_core._version import __version__
 
 # Not `typing.TYPE_CHECKING`: importing `typing` would double the cost of
@@ -24,8 +23,6 @@ from pusher_core._version import __version__
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from pusher_core.auth import (
         ChannelAuth as ChannelAuth,
         IgnoredCustomDataWarning as IgnoredCustomDataWarning,
@@ -263,17 +260,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TypedPusher",
     ),
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+_WHERE, __getattr__ = exports(globals(), _EXPORTS)
 __all__ = ["__version__", *_WHERE]  # noqa: PLE0604  # built from the one table
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pusher_core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
 
 
 def __dir__() -> list[str]:

@@ -13,13 +13,11 @@ the plugin, so it must cost nothing for test suites that never use the fake.
 
 from __future__ import annotations
 
-import importlib
+from pusher_core._lazy import exports
 
 TYPE_CHECKING = False  # as in pusher_core/__init__.py: no `typing` import at startup
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from pusher_core.testing.fake import (
         ANY as ANY,
         KNOWN_DIFFERENCES as KNOWN_DIFFERENCES,
@@ -58,17 +56,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "webhook_request",
     ),
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+_WHERE, __getattr__ = exports(globals(), _EXPORTS)
 __all__ = sorted(_WHERE)  # noqa: PLE0605  # built from the one table
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pusher_core.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
 
 
 def __dir__() -> list[str]:

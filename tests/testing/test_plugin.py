@@ -38,7 +38,7 @@ def test_loading_the_plugin_loads_nothing_of_the_fake() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
-        "['pusher_core', 'pusher_core._version', 'pusher_core.testing', "
+        "['pusher_core', 'pusher_core._lazy', 'pusher_core._version', 'pusher_core.testing', "
         "'pusher_core.testing.plugin']"
     )
 
