@@ -20,7 +20,7 @@ from typing import Any
 
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 
-__all__ = ["dumps", "dumps_user", "loads", "string"]
+__all__ = ["dumps", "dumps_user", "loads", "reads_as_utf8", "string"]
 
 _STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _DECODER = json.JSONDecoder()
@@ -56,6 +56,16 @@ def dumps_user(value: Any, encoder: type[json.JSONEncoder] | None, argument: str
             f"cannot be JSON-encoded ({exc}); pass a string, a JSON-compatible value, "
             "or configure json_encoder",
         ) from exc
+
+
+def reads_as_utf8(text: str) -> bool:
+    """Whether `loads(text)` reads what `loads` reads of `text`'s UTF-8 bytes.
+
+    The bytes reading below skips a UTF-8 BOM and hands NULs up front to `json`'s
+    UTF-16/32 detection; any other text reads the same either way, so a caller
+    holding both forms can skip decoding the bytes again.
+    """
+    return not text.startswith("\ufeff") and "\x00" not in text[:4]
 
 
 def loads(text: str | bytes, decoder: type[json.JSONDecoder] | None = None) -> Any:

@@ -68,11 +68,11 @@ def validate_webhook(
         return None
     payload = verified_payload(
         config,
-        key=key if type(key) is str else _header(key),
-        signature=signature if type(signature) is str else _header(signature),
-        body=body,
-        now_ms=now_ms,
-        max_age_ms=max_age_ms,
+        key if type(key) is str else _header(key),
+        signature if type(signature) is str else _header(signature),
+        body,
+        now_ms,
+        max_age_ms,
     )
     # The parsed body is a fresh dict already (unless a custom decoder made another mapping).
     return payload if payload is None or type(payload) is dict else dict(payload)

@@ -439,10 +439,10 @@ def _pusher_headers(headers: object) -> tuple[str | None, str | None]:
 
 def _check_arguments(now_ms: object, max_age_ms: object) -> None:
     """The caller's own arguments: wrong types are programming errors, so they raise."""
-    if type(now_ms) is int and (
+    if (type(now_ms) is int or (type(now_ms) is float and math.isfinite(now_ms))) and (
         max_age_ms is None or (type(max_age_ms) is int and max_age_ms >= 0)
     ):
-        return  # the usual call, checked at once
+        return  # the usual call (an int, or a finite float clock), checked at once
     if type(now_ms) is float:
         if not math.isfinite(now_ms):
             raise InvalidArgumentTypeError("now_ms", "must be finite")
@@ -494,7 +494,7 @@ def _time_ms(value: object) -> int | None:
 
 
 def _payload(
-    raw: bytes,
+    raw: str | bytes,
     decoder: type[json.JSONDecoder] | None,
     now_ms: float,
     max_age_ms: int | None,
@@ -525,6 +525,16 @@ def _payload(
     return parsed, time_ms, events
 
 
+def _parsed_form(body: object, raw: bytes) -> str | bytes:
+    """What `_payload` reads of an authentic body whose bytes are `raw`.
+
+    A str body as given, when that reads the same as its bytes: no decoding again.
+    """
+    if type(body) is str and _json.reads_as_utf8(body):
+        return body
+    return raw
+
+
 def _typed(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEvent:
     name = raw.get("name")
     parse = _PARSERS.get(name) if isinstance(name, str) else None
@@ -552,7 +562,7 @@ def verify_webhook(
     config: AppConfig | None = None,
     *,
     headers: Mapping[str, str] | Iterable[tuple[str, str]],
-    body: bytes,
+    body: bytes | str,
     now_ms: float,
     secrets: Mapping[str, str] | None = None,
     max_age_ms: int | None = DEFAULT_MAX_AGE_MS,
@@ -567,7 +577,8 @@ def verify_webhook(
         headers: the request headers, any letter case: a mapping, or pairs (str
             or bytes, as ASGI gives them). Only `X-Pusher-Key` and
             `X-Pusher-Signature` are read; the first of each counts.
-        body: the raw request body, exactly as received.
+        body: the raw request body, exactly as received (bytes; a str is taken as
+            its UTF-8 encoding).
         now_ms: the current Unix time in milliseconds.
         secrets: other app key -> secret pairs that may sign (the app's other
             tokens while rotating), or every pair when there is no config.
@@ -597,7 +608,7 @@ def verify_webhook(
     if isinstance(signed, WebhookRejectReason):
         return _REJECTED[signed]
     key, raw = signed
-    read = _payload(raw, decoder, now_ms, max_age_ms)
+    read = _payload(_parsed_form(body, raw), decoder, now_ms, max_age_ms)
     if isinstance(read, WebhookRejectReason):
         return _REJECTED[read]
     payload, time_ms, events = read
@@ -611,7 +622,6 @@ def verify_webhook(
 
 def verified_payload(
     config: AppConfig,
-    *,
     key: str | None,
     signature: str | None,
     body: object,
@@ -628,7 +638,7 @@ def verified_payload(
     signed = _authentic(key or None, signature or None, received_body(body), config, None)
     if isinstance(signed, WebhookRejectReason):
         return None
-    read = _payload(signed[1], config.json_decoder, now_ms, max_age_ms)
+    read = _payload(_parsed_form(body, signed[1]), config.json_decoder, now_ms, max_age_ms)
     return None if isinstance(read, WebhookRejectReason) else read[0]
 
 

@@ -579,3 +579,19 @@ def test_client_event_data_as_soketi_sends_it() -> None:
     assert isinstance(failed, ClientEvent)
     assert failed.data is None
     assert failed.decryption is DecryptionStatus.FAILED
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff", " \x00"])
+def test_a_str_body_reads_as_its_utf8_bytes(bom: str) -> None:
+    """A body given as str gets the verdict its UTF-8 bytes get: a leading BOM, NULs up front."""
+    config = AppConfig(app_id="1", key="key", secret="secret")
+    text = bom + '{"time_ms":1700000000000,"events":[{"name":"channel_occupied","channel":"c"}]}'
+    raw = text.encode("utf-8")
+    headers = {"X-Pusher-Key": "key", "X-Pusher-Signature": config.signer.sign_bytes(raw)}
+    as_text = verify_webhook(config, headers=headers, body=text, now_ms=1_700_000_000_000)
+    as_bytes = verify_webhook(config, headers=headers, body=raw, now_ms=1_700_000_000_000)
+    assert as_text == as_bytes
+    assert as_text.ok is (bom != " \x00")
+    dict_text = validate_webhook(config, "key", headers["X-Pusher-Signature"], text, 1.7e12)
+    assert dict_text == validate_webhook(config, "key", headers["X-Pusher-Signature"], raw, 1.7e12)
+    assert (dict_text is not None) is as_text.ok
