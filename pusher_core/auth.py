@@ -24,18 +24,18 @@ from __future__ import annotations
 import base64
 import inspect
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import attrs
 
 from pusher_core import _json
+from pusher_core._values import trusted_constructor
 from pusher_core.channels import (
     ChannelKind,
-    channel_kind,
-    validate_channel,
     validate_socket_id,
+    validate_subscription,
     validate_user_id,
 )
 from pusher_core.config import AppConfig, check_config
@@ -78,20 +78,8 @@ class ChannelAuth:
     channel_data: str | None = None
     shared_secret: str | None = attrs.field(default=None, repr=False)
 
-    @classmethod
-    def _signed(
-        cls, auth: str, channel_data: str | None = None, shared_secret: str | None = None
-    ) -> ChannelAuth:
-        """The authorizer's constructor (h11-style): equal to `ChannelAuth(auth=..., ...)`.
-
-        Builds the value without the keyword call, on the hot path of every authorization.
-        """
-        value = object.__new__(cls)
-        s_auth, s_channel_data, s_shared_secret = _CHANNEL_AUTH_SLOTS
-        s_auth(value, auth)
-        s_channel_data(value, channel_data)
-        s_shared_secret(value, shared_secret)
-        return value
+    _signed: ClassVar[Callable[..., ChannelAuth]]
+    """The authorizer's constructor: (auth, channel_data, shared_secret), trusted."""
 
     def to_dict(self) -> dict[str, str]:
         """The JSON object pusher-js reads: `auth`, plus the other fields when set."""
@@ -107,10 +95,7 @@ class ChannelAuth:
         return _json.dumps(self.to_dict())
 
 
-# Each field's slot setter, in field order: how `_signed` fills a frozen instance once.
-_CHANNEL_AUTH_SLOTS = tuple(
-    ChannelAuth.__dict__[field.name].__set__ for field in attrs.fields(ChannelAuth)
-)
+ChannelAuth._signed = trusted_constructor(ChannelAuth)  # noqa: SLF001
 
 
 @attrs.frozen(kw_only=True)
@@ -120,14 +105,8 @@ class UserAuth:
     auth: str
     user_data: str
 
-    @classmethod
-    def _signed(cls, auth: str, user_data: str) -> UserAuth:
-        """The authenticator's constructor (h11-style): equal to `UserAuth(auth=..., ...)`."""
-        value = object.__new__(cls)
-        s_auth, s_user_data = _USER_AUTH_SLOTS
-        s_auth(value, auth)
-        s_user_data(value, user_data)
-        return value
+    _signed: ClassVar[Callable[..., UserAuth]]
+    """The authenticator's constructor: (auth, user_data), trusted."""
 
     def to_dict(self) -> dict[str, str]:
         """The JSON object pusher-js reads: `{"auth": ..., "user_data": ...}`."""
@@ -138,7 +117,7 @@ class UserAuth:
         return _json.dumps(self.to_dict())
 
 
-_USER_AUTH_SLOTS = tuple(UserAuth.__dict__[field.name].__set__ for field in attrs.fields(UserAuth))
+UserAuth._signed = trusted_constructor(UserAuth)  # noqa: SLF001
 
 
 def authorize_channel(
@@ -172,11 +151,9 @@ def authorize_channel(
         InvalidArgumentTypeError: an argument of the wrong type.
     """
     check_config(config)
-    name = validate_channel(channel, config.limits)
-    socket = validate_socket_id(socket_id)
-    kind = channel_kind(name)
+    subject, kind = validate_subscription(socket_id, channel, config.limits)
     if kind is _PUBLIC or kind is _SERVER_TO_USER:
-        _refuse(name, kind)
+        _refuse(channel, kind)
     if custom_data is not None and not isinstance(custom_data, Mapping):
         raise InvalidArgumentTypeError(
             "custom_data",
@@ -186,21 +163,21 @@ def authorize_channel(
     if kind is _PRESENCE:
         channel_data = _channel_data(config, user_id, user_info, custom_data)
         argument = "user_info" if custom_data is None else "custom_data"
-        signature = config.signer.sign(f"{socket}:{name}:{channel_data}", argument)
-        return ChannelAuth._signed(f"{config.key}:{signature}", channel_data)  # noqa: SLF001
+        signature = config.signer.sign(f"{subject}:{channel_data}", argument)
+        return ChannelAuth._signed(f"{config.key}:{signature}", channel_data, None)  # noqa: SLF001
     if custom_data or user_id is not None or user_info is not None:
         warnings.warn(
             f"custom_data, user_id and user_info are only used by presence channels; ignored "
-            f"for {name!r}, whose auth signs only socket_id:channel as servers verify it",
+            f"for {channel!r}, whose auth signs only socket_id:channel as servers verify it",
             IgnoredCustomDataWarning,
             stacklevel=_outside_caller(),
         )
-    auth = f"{config.key}:{config.signer.sign(f'{socket}:{name}')}"
+    auth = f"{config.key}:{config.signer.sign(subject)}"
     if kind is _ENCRYPTED:
-        key = _channel_key(name, config.encryption_master_key)
+        key = _channel_key(channel, config.encryption_master_key)
         shared = base64.b64encode(key).decode("ascii")
         return ChannelAuth._signed(auth, None, shared)  # noqa: SLF001
-    return ChannelAuth._signed(auth)  # noqa: SLF001
+    return ChannelAuth._signed(auth, None, None)  # noqa: SLF001
 
 
 def _refuse(name: str, kind: ChannelKind) -> NoReturn:

@@ -32,6 +32,7 @@ __all__ = [
     "validate_event_name",
     "validate_info",
     "validate_socket_id",
+    "validate_subscription",
     "validate_user_id",
 ]
 
@@ -42,9 +43,10 @@ SERVER_TO_USER_PREFIX = "#server-to-user-"
 NAME_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=@,.;"
 """Every character a channel name or user id may hold (`#` only in `SERVER_TO_USER_PREFIX`)."""
 _CHARSET = re.escape(NAME_CHARACTERS)  # the same set, as a regex class body
+_SOCKET_ID_FORM = r"[0-9]+\.[0-9]+"  # Pusher's socket ids: digits.digits
 _NAME = re.compile(f"[{_CHARSET}]+").fullmatch
 _PREFIX = re.compile(f"#?[{_CHARSET}]*").fullmatch
-_SOCKET_ID = re.compile(r"[0-9]+\.[0-9]+").fullmatch
+_SOCKET_ID = re.compile(_SOCKET_ID_FORM).fullmatch
 _NAME_CHARS = "letters, digits and - _ = @ , . ;"
 
 
@@ -78,6 +80,38 @@ def channel_kind(name: str) -> ChannelKind:
     if name.startswith(SERVER_TO_USER_PREFIX):
         return _SERVER_TO_USER
     return _PUBLIC
+
+
+# `socket_id:channel`, both valid, in one match; the group that matched names the
+# kind. The prefixes are tried as lookaheads, in `channel_kind`'s order, so a name
+# is classified by its prefix alone, as there ("private-encrypted-" is encrypted);
+# only the server-to-user prefix is consumed, as its `#` is outside the charset.
+_SUBSCRIPTION = re.compile(
+    f"{_SOCKET_ID_FORM}:(?:(?=({re.escape(ENCRYPTED_PREFIX)}))|(?=({re.escape(PRIVATE_PREFIX)}))"
+    f"|(?=({re.escape(PRESENCE_PREFIX)}))|({re.escape(SERVER_TO_USER_PREFIX)}))?[{_CHARSET}]+"
+).fullmatch
+_KIND_OF_GROUP = (_PUBLIC, _ENCRYPTED, _PRIVATE, _PRESENCE, _SERVER_TO_USER)  # group 0: none
+
+
+def validate_subscription(
+    socket_id: object, channel: object, limits: Limits
+) -> tuple[str, ChannelKind]:
+    """`socket_id:channel` (the string a channel auth signs) and the channel's kind.
+
+    The checks of `validate_channel` and `validate_socket_id` in one match, as
+    authorizing needs all three answers; a rejection is theirs, the channel's first.
+    """
+    if (
+        type(socket_id) is str
+        and type(channel) is str
+        and len(channel) <= limits.max_channel_name_length
+    ):
+        subject = f"{socket_id}:{channel}"
+        match = _SUBSCRIPTION(subject)
+        if match is not None:
+            return subject, _KIND_OF_GROUP[match.lastindex or 0]
+    name = validate_channel(channel, limits)
+    return f"{validate_socket_id(socket_id)}:{name}", channel_kind(name)
 
 
 def is_encrypted(name: str) -> bool:

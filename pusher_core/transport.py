@@ -11,12 +11,14 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 from urllib.parse import quote
 
 import attrs
 
+from pusher_core._values import trusted_constructor
 from pusher_core.errors import InvalidArgumentTypeError
 
 if TYPE_CHECKING:
@@ -82,39 +84,10 @@ class HttpRequest:
     def _target(self) -> str:
         return f"{self.path}?{encode_query(self.query)}" if self.query else self.path
 
-    @classmethod
-    def _signed(
-        cls,
-        method: str,
-        scheme: str,
-        host: str,
-        port: int,
-        path: str,
-        query: tuple[tuple[str, str], ...],
-        headers: tuple[tuple[str, str], ...],
-        body: bytes,
-        target: str,
-    ) -> HttpRequest:
-        """The signer's constructor: values it already holds in canonical form (h11-style).
-
-        For `pusher_core.signing` only: `query` and `headers` are tuples of `(str, str)`
-        tuples (what the converters produce) and `target` is what the default would
-        compute. The value equals `HttpRequest(...)` of the same fields.
-        """
-        request = object.__new__(cls)
-        s_method, s_scheme, s_host, s_port, s_path, s_query, s_headers, s_body, s_target = (
-            _REQUEST_SLOTS
-        )
-        s_method(request, method)
-        s_scheme(request, scheme)
-        s_host(request, host)
-        s_port(request, port)
-        s_path(request, path)
-        s_query(request, query)
-        s_headers(request, headers)
-        s_body(request, body)
-        s_target(request, target)
-        return request
+    _signed: ClassVar[Callable[..., HttpRequest]]
+    """The signer's constructor, for `pusher_core.signing` only: every field in order,
+    `query` and `headers` as tuples of `(str, str)` tuples (what the converters make)
+    and `target` as the default computes it."""
 
     @property
     def origin(self) -> str:
@@ -138,10 +111,7 @@ class HttpRequest:
         return _find_header(self.headers, name)
 
 
-# Each field's slot setter, in field order: how `_signed` fills a frozen instance once.
-_REQUEST_SLOTS = tuple(
-    HttpRequest.__dict__[field.name].__set__ for field in attrs.fields(HttpRequest)
-)
+HttpRequest._signed = trusted_constructor(HttpRequest)  # noqa: SLF001
 
 
 @attrs.frozen(kw_only=True)

@@ -47,6 +47,7 @@ from typing import Any, ClassVar, TypeAlias, TypeGuard
 import attrs
 
 from pusher_core import _json
+from pusher_core._values import trusted_constructor
 from pusher_core.channels import is_encrypted
 from pusher_core.config import AppConfig
 from pusher_core.encryption import check_nonce, decrypt, derive_nonce, encrypt
@@ -246,26 +247,8 @@ class ValidWebhook:
     events: tuple[WebhookEvent, ...] = attrs.field(converter=_event_tuple)
     payload: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
 
-    @classmethod
-    def _verified(
-        cls,
-        key: str,
-        time_ms: int,
-        events: tuple[WebhookEvent, ...],
-        payload: Mapping[str, Any],
-    ) -> ValidWebhook:
-        """The verifier's constructor (h11-style): `events` is already a tuple.
-
-        Equal to `ValidWebhook(key=..., time_ms=..., events=..., payload=...)`
-        without the keyword call and the converter, on the hot path of every webhook.
-        """
-        verdict = object.__new__(cls)
-        s_key, s_time_ms, s_events, s_payload = _VALID_SLOTS
-        s_key(verdict, key)
-        s_time_ms(verdict, time_ms)
-        s_events(verdict, events)
-        s_payload(verdict, payload)
-        return verdict
+    _verified: ClassVar[Callable[..., ValidWebhook]]
+    """The verifier's constructor: (key, time_ms, events as a tuple, payload), trusted."""
 
     @property
     def ok(self) -> bool:
@@ -273,10 +256,7 @@ class ValidWebhook:
         return True
 
 
-# Each field's slot setter, in field order: how `_verified` fills a frozen instance once.
-_VALID_SLOTS = tuple(
-    ValidWebhook.__dict__[field.name].__set__ for field in attrs.fields(ValidWebhook)
-)
+ValidWebhook._verified = trusted_constructor(ValidWebhook)  # noqa: SLF001
 
 
 @attrs.frozen(kw_only=True)
@@ -313,23 +293,27 @@ def _id(value: object) -> str | None:
 
 
 def _channel_event(
-    kind: type[ChannelOccupied | ChannelVacated | CacheMiss],
+    make: Callable[[str], ChannelOccupied | ChannelVacated | CacheMiss],
 ) -> Callable[[Mapping[str, Any], bytes | None], WebhookEvent | None]:
+    """The parser of an event holding only `channel`; `make` builds it from a checked one."""
+
     def parse(raw: Mapping[str, Any], _master_key: bytes | None) -> WebhookEvent | None:
         channel = raw.get("channel")
-        return kind(channel=channel) if isinstance(channel, str) else None
+        return make(channel) if isinstance(channel, str) else None
 
     return parse
 
 
 def _member_event(
-    kind: type[MemberAdded | MemberRemoved],
+    make: Callable[[str, str], MemberAdded | MemberRemoved],
 ) -> Callable[[Mapping[str, Any], bytes | None], WebhookEvent | None]:
+    """The parser of a member event; `make` builds it from a checked channel and user id."""
+
     def parse(raw: Mapping[str, Any], _master_key: bytes | None) -> WebhookEvent | None:
         channel, user_id = raw.get("channel"), _id(raw.get("user_id"))
         if not isinstance(channel, str) or user_id is None:
             return None
-        return kind(channel=channel, user_id=user_id)
+        return make(channel, user_id)
 
     return parse
 
@@ -381,12 +365,12 @@ def _client_event(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEv
 
 
 _PARSERS: Mapping[str, Callable[[Mapping[str, Any], bytes | None], WebhookEvent | None]] = {
-    "channel_occupied": _channel_event(ChannelOccupied),
-    "channel_vacated": _channel_event(ChannelVacated),
-    "member_added": _member_event(MemberAdded),
-    "member_removed": _member_event(MemberRemoved),
+    "channel_occupied": _channel_event(trusted_constructor(ChannelOccupied)),
+    "channel_vacated": _channel_event(trusted_constructor(ChannelVacated)),
+    "member_added": _member_event(trusted_constructor(MemberAdded)),
+    "member_removed": _member_event(trusted_constructor(MemberRemoved)),
     "client_event": _client_event,
-    "cache_miss": _channel_event(CacheMiss),
+    "cache_miss": _channel_event(trusted_constructor(CacheMiss)),
     "subscription_count": _subscription_count,
 }
 

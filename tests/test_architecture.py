@@ -195,15 +195,24 @@ PRIVATE_APIS = ("c_make_encoder", "scan_once", "_hashlib", "hashlib._Hash")
 def test_no_cpython_internals_and_no_values_built_behind_attrs_back(path: Path) -> None:
     """No private CPython API; a value is built only by its own class's constructors.
 
-    `object.__new__` appears only as `cls` in a classmethod, and a slot setter only
-    of a class defined in the same module.
+    `object.__new__` appears only as `cls` in a classmethod; a slot setter only of
+    a class defined in the same module, or in `_values.py`, whose
+    `trusted_constructor` a module calls only for a class it defines.
     """
     source = path.read_text(encoding="utf-8")
     assert not [name for name in PRIVATE_APIS if name in source], path.name
     tree = ast.parse(source)
     own_classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "__set__":
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "trusted_constructor"
+        ):
+            assert [ast.unparse(a) for a in node.args][:1] in ([c] for c in own_classes), (
+                f"{path.name}:{node.lineno}: a trusted constructor of another module's class"
+            )
+        if isinstance(node, ast.Attribute) and node.attr == "__set__" and path.name != "_values.py":
             # `Class.__dict__[name].__set__`, with Class defined here
             owner = ast.unparse(node.value)
             assert owner.split(".__dict__[", 1)[0] in own_classes, (

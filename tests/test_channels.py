@@ -12,6 +12,7 @@ from pusher_core.channels import (
     validate_event_name,
     validate_info,
     validate_socket_id,
+    validate_subscription,
     validate_user_id,
 )
 from pusher_core.config import Limits
@@ -123,3 +124,66 @@ def test_info() -> None:
         validate_info(["user count"])
     with pytest.raises(InvalidArgumentTypeError, match="info"):
         validate_info(5)
+
+
+class _Name(str):
+    """A str subclass: valid text, not of type str."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    ("socket_id", "channel", "kind"),
+    [
+        ("1.2", "private-x", ChannelKind.PRIVATE),
+        ("1234.5678", "private-encrypted-x", ChannelKind.PRIVATE_ENCRYPTED),
+        ("1.2", "private-encrypted-", ChannelKind.PRIVATE_ENCRYPTED),  # the prefix alone
+        ("1.2", "private-", ChannelKind.PRIVATE),
+        ("1.2", "presence-", ChannelKind.PRESENCE),
+        ("1.2", "presence-cache-x", ChannelKind.PRESENCE),
+        ("1.2", "#server-to-user-42", ChannelKind.SERVER_TO_USER),
+        ("1.2", "my-channel", ChannelKind.PUBLIC),
+        ("1.2", "privatex", ChannelKind.PUBLIC),
+        ("1.2", "x" * LIMITS.max_channel_name_length, ChannelKind.PUBLIC),
+        (_Name("1.2"), _Name("private-x"), ChannelKind.PRIVATE),
+    ],
+)
+def test_a_subscription_is_signed_as_socket_colon_channel(
+    socket_id: str, channel: str, kind: ChannelKind
+) -> None:
+    """What authorizing signs, and the kind the prefix alone decides."""
+    assert validate_subscription(socket_id, channel, LIMITS) == (f"{socket_id}:{channel}", kind)
+
+
+@pytest.mark.parametrize(
+    ("socket_id", "channel", "argument", "error"),
+    [
+        ("1.2", "#server-to-user-", "channel", InvalidArgumentError),
+        ("1.2", "#private-x", "channel", InvalidArgumentError),
+        ("1.2", "private-x:y", "channel", InvalidArgumentError),
+        ("1.2", "", "channel", InvalidArgumentError),
+        ("1.2", "x" * (LIMITS.max_channel_name_length + 1), "channel", InvalidArgumentError),
+        ("1.2", 5, "channel", InvalidArgumentTypeError),
+        ("12", "private-x", "socket_id", InvalidArgumentError),
+        ("1.2:private-x", "private-x", "socket_id", InvalidArgumentError),
+        ("1.2.3", "private-x", "socket_id", InvalidArgumentError),
+        ("\u0661.\u0662", "private-x", "socket_id", InvalidArgumentError),  # non-ASCII digits
+        (1.2, "private-x", "socket_id", InvalidArgumentTypeError),  # formats as "1.2"
+        ("12", "#x", "channel", InvalidArgumentError),  # both wrong: the channel is named
+    ],
+)
+def test_a_bad_subscription_is_refused_as_its_own_validator_refuses_it(
+    socket_id: object, channel: object, argument: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error) as raised:
+        validate_subscription(socket_id, channel, LIMITS)
+    assert raised.value.argument == argument  # type: ignore[attr-defined]
+
+    def alone() -> object:  # the one validator of that argument, on its own
+        if argument == "channel":
+            return validate_channel(channel, LIMITS)
+        return validate_socket_id(socket_id)
+
+    with pytest.raises(error) as expected:
+        alone()
+    assert str(raised.value) == str(expected.value)
