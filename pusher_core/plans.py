@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
 
 from pusher_core import events as _events, queries, responses
+from pusher_core._values import trusted_constructor
 from pusher_core.config import AppConfig
 from pusher_core.transport import HttpRequest, HttpResponse
 
@@ -61,9 +62,15 @@ class CallPlan(Generic[T]):
     parser: Parser[T] = attrs.field(repr=False)
     decoder: Decoder = attrs.field(default=None, repr=False)
 
+    _built: ClassVar[Callable[..., CallPlan[Any]]]
+    """The planners' constructor: (operation, request, parser, decoder), trusted."""
+
     def parse(self, response: HttpResponse) -> T:
         """The result of this call, or the typed `ApiError` the server's answer means."""
         return self.parser(response, self.decoder)
+
+
+CallPlan._built = trusted_constructor(CallPlan)  # noqa: SLF001
 
 
 def _planner(
@@ -88,9 +95,7 @@ def _planner(
 def _plan(
     config: AppConfig, operation: str, request: HttpRequest, parser: Parser[T]
 ) -> CallPlan[T]:
-    return CallPlan(
-        operation=operation, request=request, parser=parser, decoder=config.json_decoder
-    )
+    return CallPlan._built(operation, request, parser, config.json_decoder)  # noqa: SLF001
 
 
 def _json_object(response: HttpResponse, decoder: Decoder) -> dict[str, Any]:

@@ -243,6 +243,15 @@ def _final_reason(
 
 
 def _check_decide(attempt: object, request: object, rand: object, seconds_left: object) -> None:
+    if (
+        type(attempt) is int
+        and attempt >= 1
+        and type(request) is HttpRequest
+        and type(rand) is float
+        and 0 <= rand < 1
+        and (seconds_left is None or (type(seconds_left) is float and not math.isnan(seconds_left)))
+    ):
+        return  # what a shell passes: accepted by every check below at once
     if isinstance(attempt, bool) or not isinstance(attempt, int):
         raise InvalidArgumentTypeError("attempt", f"must be an int, got {type(attempt).__name__}")
     if attempt < 1:

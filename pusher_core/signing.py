@@ -13,6 +13,7 @@ Rules (Pusher HTTP API reference, "Generating authentication signatures"):
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import hmac
 import math
@@ -252,7 +253,7 @@ def sign_request(
     if type(method) is not str or type(path) is not str or type(body) is not bytes:
         method, path, body = _request_parts(method, path, body)
     method = method.upper()
-    checked = _check_params(params)
+    checked = _check_params(params) if params is not None else ()
     pairs = list(checked)
     pairs.append(("auth_key", config.key))
     pairs.append(("auth_timestamp", str(check_timestamp(timestamp))))
@@ -275,8 +276,7 @@ def sign_request(
     # the key and the caller's params can hold a reserved character.
     wire = (
         f"{text}&auth_signature={signature}"
-        if is_unreserved(config.key)
-        and (not checked or all(is_unreserved(k + v) for k, v in checked))
+        if _plain_key(config.key) and (not checked or all(is_unreserved(k + v) for k, v in checked))
         else encode_query(query)
     )
     return HttpRequest._signed(  # noqa: SLF001  # the signer's trusted constructor
@@ -290,6 +290,12 @@ def sign_request(
         body,
         f"{path}?{wire}",
     )
+
+
+@functools.lru_cache(maxsize=1024)  # one answer per app key; bounded for multi-app servers
+def _plain_key(key: str) -> bool:
+    """Whether the app key goes on the wire as it is (so the signed query text is the wire's)."""
+    return is_unreserved(key)
 
 
 def _request_parts(method: object, path: object, body: object) -> tuple[str, str, bytes]:
