@@ -22,7 +22,11 @@ from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError
 
 __all__ = ["dumps", "dumps_user", "loads", "reads_as_utf8", "string"]
 
-_STANDARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# No circular-reference bookkeeping (about a tenth of an encode): a value that
+# contains itself recurses until `RecursionError`, which `dumps_user` reports.
+_STANDARD = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+)
 _DECODER = json.JSONDecoder()
 
 dumps: Callable[[Any], str] = _STANDARD.encode
@@ -48,7 +52,8 @@ def dumps_user(value: Any, encoder: type[json.JSONEncoder] | None, argument: str
         )
     except RecursionError:
         raise InvalidArgumentError(
-            argument, "is nested too deeply to encode as JSON; flatten it"
+            argument,
+            "is nested too deeply to encode as JSON, or contains itself; flatten it",
         ) from None
     except (TypeError, ValueError) as exc:
         raise InvalidArgumentTypeError(

@@ -83,9 +83,27 @@ def nested(depth: int, shape: str = "list") -> Any:
     return value
 
 
-# Deeper than any CPython encodes (3.10 and 3.11 stop near 1,000 levels, 3.12+ further).
-DEEP = [nested(50_000, "list"), nested(50_000, "dict"), nested(100_000, "list")]
-DEEP_IDS = ["list 50000", "dict 50000", "list 100000"]
+def containing_itself(shape: str) -> Any:
+    """A list or dict that holds itself: endlessly deep to an encoder."""
+    if shape == "list":
+        items: list[Any] = []
+        items.append(items)
+        return items
+    mapping: dict[str, Any] = {}
+    mapping["self"] = mapping
+    return mapping
+
+
+# Deeper than any CPython encodes (3.10 and 3.11 stop near 1,000 levels, 3.12+ further),
+# and values that contain themselves.
+DEEP = [
+    nested(50_000, "list"),
+    nested(50_000, "dict"),
+    nested(100_000, "list"),
+    containing_itself("list"),
+    containing_itself("dict"),
+]
+DEEP_IDS = ["list 50000", "dict 50000", "list 100000", "list in itself", "dict in itself"]
 
 
 # --- the defects the issue lists -----------------------------------------------------------
