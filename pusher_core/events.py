@@ -204,6 +204,8 @@ def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | Non
         )
         text = event_data(config, channel, fields["data"], own_nonce, "data")
         item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
+        if len(fields) == len(_REQUIRED):  # no optional key: nothing more to read
+            return item + "}"
         socket_id = fields.get("socket_id")
         if socket_id is not None:
             item += f',"socket_id":{_string(validate_socket_id(socket_id, "socket_id"))}'
