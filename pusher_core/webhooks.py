@@ -521,11 +521,12 @@ def _parsed_form(body: object, raw: bytes) -> str | bytes:
 
 def _typed(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEvent:
     name = raw.get("name")
-    parse = _PARSERS.get(name) if isinstance(name, str) else None
-    event = None if parse is None else parse(raw, master_key)
-    if event is None:
-        return UnknownWebhookEvent(name=name if isinstance(name, str) else "", raw=raw)
-    return event
+    if type(name) is str or isinstance(name, str):
+        parse = _PARSERS.get(name)
+        event = None if parse is None else parse(raw, master_key)
+        if event is not None:
+            return event
+    return UnknownWebhookEvent(name=name if isinstance(name, str) else "", raw=raw)
 
 
 def _secrets(config: AppConfig | None, secrets: object) -> Mapping[str, str] | None:
@@ -589,11 +590,11 @@ def verify_webhook(
         decoder = config.json_decoder if decoder is None else decoder
     key, signature = _pusher_headers(headers)
     signed = _authentic(key, signature, received_body(body), config, extra)
-    if isinstance(signed, WebhookRejectReason):
+    if type(signed) is WebhookRejectReason:
         return _REJECTED[signed]
     key, raw = signed
     read = _payload(_parsed_form(body, raw), decoder, now_ms, max_age_ms)
-    if isinstance(read, WebhookRejectReason):
+    if type(read) is WebhookRejectReason:
         return _REJECTED[read]
     payload, time_ms, events = read
     return ValidWebhook._verified(  # noqa: SLF001  # this module's own trusted constructor
