@@ -590,11 +590,11 @@ def verify_webhook(
         decoder = config.json_decoder if decoder is None else decoder
     key, signature = _pusher_headers(headers)
     signed = _authentic(key, signature, received_body(body), config, extra)
-    if type(signed) is WebhookRejectReason:
+    if isinstance(signed, WebhookRejectReason):
         return _REJECTED[signed]
     key, raw = signed
     read = _payload(_parsed_form(body, raw), decoder, now_ms, max_age_ms)
-    if type(read) is WebhookRejectReason:
+    if isinstance(read, WebhookRejectReason):
         return _REJECTED[read]
     payload, time_ms, events = read
     return ValidWebhook._verified(  # noqa: SLF001  # this module's own trusted constructor
