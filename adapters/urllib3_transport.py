@@ -424,7 +424,9 @@ class Urllib3Transport(Closeable):
             state.budget = outer
         # `iteritems()` yields the received (str, str) pairs without the view's `len()`
         # pass (which `tuple()` would make, walking every header twice).
-        return HttpResponse(status=response.status, headers=response.headers.iteritems(), body=data)
+        return HttpResponse._received(  # noqa: SLF001  # str pairs, as the converter makes
+            response.status, tuple(response.headers.iteritems()), data
+        )
 
     def _error(
         self, exc: BaseException, request: HttpRequest, budget: Budget | None, wrote: bool

@@ -519,7 +519,9 @@ class UrllibTransport(Closeable):
             state.budget = outer
         # raw_items: the received (str, str) pairs, without email's per-header policy
         # pass; they are what the HttpResponse converter would store.
-        result = HttpResponse(status=response.status, headers=response.msg.raw_items(), body=data)
+        result = HttpResponse._received(  # noqa: SLF001
+            response.status, tuple(response.msg.raw_items()), data
+        )
         self._checkin(key, conn)
         return result
 

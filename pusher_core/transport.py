@@ -122,9 +122,17 @@ class HttpResponse:
     headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     body: bytes = b""
 
+    _received: ClassVar[Callable[..., HttpResponse]]
+    """The transports' constructor: (status, headers, body), trusted. `headers` is a
+    tuple of `(str, str)` tuples, as `http.client`'s `raw_items()` and urllib3's
+    `iteritems()` give them, so the converter has nothing to do."""
+
     def header(self, name: str) -> str | None:
         """The first header named `name` (any letter case), or None."""
         return _find_header(self.headers, name)
+
+
+HttpResponse._received = trusted_constructor(HttpResponse)  # noqa: SLF001
 
 
 def received_body(body: object) -> bytes | None:

@@ -10,7 +10,7 @@ import pytest
 
 from pusher_core._values import trusted_constructor
 from pusher_core.auth import ChannelAuth, UserAuth
-from pusher_core.transport import HttpRequest
+from pusher_core.transport import HttpRequest, HttpResponse
 from pusher_core.webhooks import ChannelOccupied, MemberAdded, ValidWebhook
 
 
@@ -48,6 +48,10 @@ from pusher_core.webhooks import ChannelOccupied, MemberAdded, ValidWebhook
                 events=[ChannelOccupied(channel="c")],
                 payload=MappingProxyType({"time_ms": 5}),
             ),
+        ),
+        (
+            HttpResponse._received(200, (("A", "b"), ("A", "c")), b"{}"),
+            HttpResponse(status=200, headers=[("A", "b"), ("A", "c")], body=b"{}"),
         ),
         (
             trusted_constructor(MemberAdded)("presence-a", "42"),

@@ -113,6 +113,12 @@ def test_non_2xx_is_returned_not_raised(
     assert response.status == status
     assert response.body == f"error {status}: from the test server".encode()
     assert response.header("Retry-After") == ("7" if status == 429 else None)
+    # The value the public constructor (and its converter) builds from the same parts.
+    assert type(response.headers) is tuple
+    assert all(type(k) is str and type(v) is str for k, v in response.headers)
+    assert response == HttpResponse(
+        status=response.status, headers=list(response.headers), body=response.body
+    )
 
 
 def test_redirects_are_not_followed(
