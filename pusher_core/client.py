@@ -334,12 +334,13 @@ class TypedPusher(Closeable):
         if self._idempotency_keys and request.method == "POST":
             request = retry.with_idempotency_key(request, self._nonce_source(16).hex())
         policy = self._retry if self._retry is not None else _default_policy()
+        transport = self._transport if self._transport is not None else self.transport
         deadline = self._monotonic() + self._total
         attempt = 1
         while True:
             outcome: HttpResponse | TransportError
             try:
-                outcome = self.send(request, deadline=deadline)
+                outcome = transport.send(request, deadline=deadline)
             except TransportError as error:
                 outcome = error
             decision = policy.decide(
