@@ -58,6 +58,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from pusher_core.adapters import _fork
+from pusher_core.adapters._coalesce import BodyWithHead
 from pusher_core.adapters._errors import ExceptionMapping, transport_error
 from pusher_core.adapters._limits import (
     CALL,
@@ -98,6 +99,8 @@ if TYPE_CHECKING:
 __all__ = ["Urllib3Transport", "urllib3_exception_mapping"]
 
 _MAX_CACHED_POOLS = 10  # PoolManager's default num_pools
+# Headers that frame a body: a request giving one is written as urllib3 writes it.
+_FRAMING = frozenset(("content-length", "transfer-encoding"))
 
 # Connections made by this module's classes and not closed yet: in a forked child
 # each one's descriptor copy is closed.
@@ -148,6 +151,39 @@ def _close_inherited() -> None:
 _fork.register_function(_close_inherited)
 
 
+class _RequestInOneWrite(BodyWithHead):
+    """urllib3's `request`, with a small body sent in the head's write.
+
+    When urllib3 would size the body itself (bytes, not chunked, no framing
+    header given), it writes the head with the Content-Length it would give and
+    the held body joins that write; any other request goes through unchanged.
+    """
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        headers: Any = None,  # urllib3's Mapping[str, str] | None
+        **options: Any,
+    ) -> None:
+        if (
+            type(body) is not bytes
+            or headers is None
+            or options.get("chunked")
+            or not _FRAMING.isdisjoint(name.lower() for name in headers)
+            or self.hold_body(body) is not None
+        ):
+            super().request(method, url, body, headers, **options)
+            return
+        try:
+            fields = {**headers, "Content-Length": str(len(body))}
+            super().request(method, url, None, fields, **options)
+        except BaseException:
+            self.drop_body()
+            raise
+
+
 @functools.cache
 def _pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
     """Pool classes whose connections know the call in progress (`_limits.CALL`)."""
@@ -155,8 +191,11 @@ def _pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.exceptions import ConnectTimeoutError as Urllib3ConnectTimeoutError
 
-    class _Connection(HTTPConnection):
-        """urllib3's connection, bounded by the call's budget and recording the write."""
+    class _Connection(_RequestInOneWrite, HTTPConnection):
+        """urllib3's connection, bounded by the call's budget and recording the write.
+
+        A small body goes out with the head, in one write (`_coalesce.BodyWithHead`).
+        """
 
         response_class = BudgetedResponse
         _connecting = False

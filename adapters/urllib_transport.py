@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from pusher_core.adapters import _fork
+from pusher_core.adapters._coalesce import BodyWithHead
 from pusher_core.adapters._errors import ExceptionMapping, translate
 from pusher_core.adapters._limits import (
     CALL,
@@ -253,11 +254,6 @@ def _open_socket(
     return sock
 
 
-# Bodies up to this size go out in the same write as the head (one send, one
-# packet on loopback, no Nagle / delayed-ACK interplay); larger ones are sent
-# after it, as http.client does, rather than copied.
-_COALESCE_MAX = 64 * 1024
-
 # Methods for which http.client sends `Content-Length: 0` without a body.
 _BODY_METHODS = frozenset(("PATCH", "POST", "PUT"))
 
@@ -276,11 +272,12 @@ class _Head:
         self.length = "content-length" not in names and "transfer-encoding" not in names
 
 
-class _Connection(http.client.HTTPConnection):
+class _Connection(BodyWithHead):
     """An `http.client` connection as the transport uses it.
 
-    - `send` appends the pending body to the head `endheaders()` writes (one
-      write), and records in `CALL.wrote` that bytes may have left;
+    - a small body goes out with the head `endheaders()` writes (one write,
+      `_coalesce.BodyWithHead`), and `send` records in `CALL.wrote` that bytes
+      may have left;
     - responses read through the call's budget (`BudgetedResponse`);
     - it never reconnects by itself (`auto_open = 0`): connecting is a step of
       the transport, bounded and mapped as such.
@@ -288,7 +285,6 @@ class _Connection(http.client.HTTPConnection):
 
     auto_open = 0
     response_class = BudgetedResponse
-    _pending_body: bytes | None = None
     timeout_is_read = False  # the socket timeout is the transport's read_timeout
     # One poll object per connection (used by one thread at a time), for the
     # check before each reuse; select() where poll() does not exist.
@@ -299,11 +295,7 @@ class _Connection(http.client.HTTPConnection):
         self._create_connection = _open_socket
 
     def send(self, data: Any) -> None:
-        """Write `data`, with the pending body appended."""
-        body = self._pending_body
-        if body is not None:
-            self._pending_body = None
-            data = data + body
+        """Write `data` (and the held body), recording that bytes may have left."""
         CALL.wrote = True
         super().send(data)
 
@@ -346,11 +338,7 @@ class _Connection(http.client.HTTPConnection):
                 self.putheader("Content-Length", "0")
         for name, value in head.pairs:
             self.putheader(name, value)
-        if body is not None and len(body) <= _COALESCE_MAX:
-            self._pending_body = body
-            self.endheaders()
-        else:
-            self.endheaders(body)
+        self.endheaders(self.hold_body(body))
 
     def exchange(
         self, method: str, target: str, body: bytes | None, head: _Head
@@ -360,7 +348,7 @@ class _Connection(http.client.HTTPConnection):
             self.write(method, target, body, head)
             return self.getresponse()
         except BaseException:
-            self._pending_body = None
+            self.drop_body()
             self.close()
             raise
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import ssl
 import threading
 import time
@@ -119,6 +120,53 @@ def test_non_2xx_is_returned_not_raised(
     assert response == HttpResponse(
         status=response.status, headers=list(response.headers), body=response.body
     )
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_one_socket_write_carries_head_and_body(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    servers: Servers,
+    monkeypatch: pytest.MonkeyPatch,
+    tag: str,
+    scheme: Literal["http", "https"],
+) -> None:
+    """One sendall per request carries request line, headers and body, in that order.
+
+    Watched at the socket, not at `HTTPConnection.send`: if http.client or urllib3
+    changed when or how often they call `send` (`_coalesce.BodyWithHead` appends
+    the body to the first call), this sees a second write or a body out of place.
+    """
+    writes: list[bytes] = []
+    ports = {servers.http.port, servers.https.port}
+    plain_sendall = socket.socket.sendall
+    tls_sendall = ssl.SSLSocket.sendall
+
+    def spy_plain(sock: socket.socket, data: bytes, *args: int) -> None:
+        if sock.getpeername()[1] in ports:  # the client's end only
+            writes.append(bytes(data))
+        plain_sendall(sock, data, *args)
+
+    def spy_tls(sock: ssl.SSLSocket, data: bytes, *args: int) -> None:
+        if sock.getpeername()[1] in ports:
+            writes.append(bytes(data))
+        tls_sendall(sock, data, *args)
+
+    body = b'{"name":"e","channels":["c"],"data":"' + b"x" * 2000 + b'"}'
+    with transport_cls(ca_certs=servers.cert) as transport:
+        transport.send(make_request(f"echo/{tag}", scheme=scheme))  # connect outside the watch
+        monkeypatch.setattr(socket.socket, "sendall", spy_plain)
+        monkeypatch.setattr(ssl.SSLSocket, "sendall", spy_tls)
+        request = make_request(f"echo/{tag}", scheme=scheme, body=body)
+        response = transport.send(request)
+    assert response.status == 200
+    (write,) = writes
+    head, separator, rest = write.partition(b"\r\n\r\n")
+    assert head.startswith(f"POST {request.target} HTTP/1.1\r\n".encode())
+    assert head.count(b"Content-Length") == 1
+    assert f"Content-Length: {len(body)}".encode() in head
+    assert separator
+    assert rest == body  # the body follows the head in the same write, and nothing else
 
 
 def test_redirects_are_not_followed(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import pytest
 
 import pusher_core.adapters.urllib_transport as module
+from pusher_core.adapters._coalesce import COALESCE_MAX
 from pusher_core.adapters._errors import translate
 from pusher_core.adapters.urllib_transport import UrllibTransport, make_ssl_context
 from pusher_core.errors import (
@@ -285,7 +286,7 @@ def _written_by(send: Callable[[int], object]) -> bytes:
         ("POST", (("X-Pusher-Library", "x"), ("Content-Type", "application/json")), b"{}"),
         ("GET", (("X-A", "1"), ("Host", "example.com"), ("x-a", "2")), b""),
         ("POST", (), b""),
-        ("PUT", (("Accept-Encoding", "gzip"),), b"y" * (module._COALESCE_MAX + 1)),
+        ("PUT", (("Accept-Encoding", "gzip"),), b"y" * (COALESCE_MAX + 1)),
         ("POST", (("Content-Length", "3"),), b"abc"),
     ],
 )
@@ -320,52 +321,7 @@ def test_requests_are_written_exactly_as_http_client_writes_them(
     assert _written_by(by_transport) == _written_by(by_http_client)
 
 
-@pytest.mark.parametrize("scheme", ["http", "https"])
-def test_one_socket_write_carries_head_and_body(
-    make_request: RequestFactory,
-    servers: Servers,
-    monkeypatch: pytest.MonkeyPatch,
-    tag: str,
-    scheme: Literal["http", "https"],
-) -> None:
-    """One sendall per request carries request line, headers and body, in that order.
-
-    Watched at the socket, not at `HTTPConnection.send`: if http.client changed
-    when or how often it calls `send` (the override appends the body to the
-    first call), this sees a second write or a body out of place.
-    """
-    writes: list[bytes] = []
-    ports = {servers.http.port, servers.https.port}
-    plain_sendall = socket.socket.sendall
-    tls_sendall = ssl.SSLSocket.sendall
-
-    def spy_plain(sock: socket.socket, data: bytes, *args: int) -> None:
-        if sock.getpeername()[1] in ports:  # the client's end only
-            writes.append(bytes(data))
-        plain_sendall(sock, data, *args)
-
-    def spy_tls(sock: ssl.SSLSocket, data: bytes, *args: int) -> None:
-        if sock.getpeername()[1] in ports:
-            writes.append(bytes(data))
-        tls_sendall(sock, data, *args)
-
-    body = b'{"name":"e","channels":["c"],"data":"' + b"x" * 2000 + b'"}'
-    with UrllibTransport(ca_certs=servers.cert) as transport:
-        transport.send(make_request(f"echo/{tag}", scheme=scheme))  # connect outside the watch
-        monkeypatch.setattr(socket.socket, "sendall", spy_plain)
-        monkeypatch.setattr(ssl.SSLSocket, "sendall", spy_tls)
-        request = make_request(f"echo/{tag}", scheme=scheme, body=body)
-        response = transport.send(request)
-    assert response.status == 200
-    (write,) = writes
-    head, separator, rest = write.partition(b"\r\n\r\n")
-    assert head.startswith(f"POST {request.target} HTTP/1.1\r\n".encode())
-    assert f"Content-Length: {len(body)}".encode() in head
-    assert separator
-    assert rest == body  # the body follows the head in the same write, and nothing else
-
-
-@pytest.mark.parametrize(("size", "writes"), [(100, 1), (module._COALESCE_MAX + 1, 2)])
+@pytest.mark.parametrize(("size", "writes"), [(100, 1), (COALESCE_MAX + 1, 2)])
 def test_small_bodies_are_written_with_the_head(
     make_request: RequestFactory,
     monkeypatch: pytest.MonkeyPatch,

@@ -1,0 +1,47 @@
+"""One write per request: the head and a small body go out in a single `send`.
+
+`http.client` writes the head (`endheaders`) and the body with separate `send`
+calls, and urllib3 does the same. On a socket with a timeout every write also
+waits in `poll` first, so a second write costs two system calls, and with
+threads each system call hands the GIL over once more.
+
+A connection class that mixes in `BodyWithHead` holds a body of up to
+`COALESCE_MAX` bytes (`hold_body`) and appends it to the next `send`: the head's.
+The transports' tests watch the socket itself, so a library that changed when
+it calls `send` would show a second write, or a body out of place.
+"""
+
+from __future__ import annotations
+
+import http.client
+from typing import Any
+
+__all__ = ["COALESCE_MAX", "BodyWithHead"]
+
+COALESCE_MAX = 64 * 1024
+"""Bodies up to this size are written with the head; larger ones follow it."""
+
+
+class BodyWithHead(http.client.HTTPConnection):
+    """An `http.client` connection whose next `send` carries a held body too."""
+
+    _pending_body: bytes | None = None
+
+    def hold_body(self, body: bytes | None) -> bytes | None:
+        """Hold `body` for the head's write when it is small; return what is left to send."""
+        if body is not None and len(body) <= COALESCE_MAX:
+            self._pending_body = body
+            return None
+        return body
+
+    def drop_body(self) -> None:
+        """Forget a held body (the request failed before its head was written)."""
+        self._pending_body = None
+
+    def send(self, data: Any) -> None:
+        """Write `data`, with the held body appended."""
+        body = self._pending_body
+        if body is not None:
+            self._pending_body = None
+            data = data + body
+        super().send(data)
