@@ -31,7 +31,7 @@ from pusher_core.channels import (
     validate_socket_id,
     validate_user_id,
 )
-from pusher_core.config import AppConfig, check_config
+from pusher_core.config import AppConfig, Limits, check_config
 from pusher_core.encryption import check_nonce, derive_nonce, encrypt
 from pusher_core.errors import (
     InvalidArgumentError,
@@ -44,6 +44,7 @@ from pusher_core.transport import HttpRequest
 
 __all__ = [
     "BatchEvent",
+    "check_batch_size",
     "event_data",
     "send_to_user_request",
     "trigger_batch_request",
@@ -244,7 +245,7 @@ def trigger_batch_request(
     """
     check_config(config)
     items = _batch_items(config, events, nonce)
-    _check_batch_size(config, len(items))
+    check_batch_size(len(items), config.limits)
     return _post(config, f"/apps/{config.app_id}/batch_events", _batch_body(items), timestamp)
 
 
@@ -252,13 +253,14 @@ def _batch_body(items: list[str]) -> str:
     return '{"batch":[' + ",".join(items) + "]}"
 
 
-def _check_batch_size(config: AppConfig, size: int) -> None:
+def check_batch_size(size: int, limits: Limits) -> None:
+    """Refuse a batch of `size` events: none, or more than `Limits.max_batch_size`."""
     if size == 0:
         raise InvalidArgumentError("batch", "is empty: give at least one event")
-    if size > config.limits.max_batch_size:
+    if size > limits.max_batch_size:
         raise InvalidArgumentError(
             "batch",
-            f"{size} events given; the limit is {config.limits.max_batch_size} per batch "
+            f"{size} events given; the limit is {limits.max_batch_size} per batch "
             "(Limits.max_batch_size): use trigger_bulk for any number of events",
         )
 

@@ -77,6 +77,7 @@ from pusher_core.channels import (
     is_encrypted,
     validate_channel,
     validate_channel_prefix,
+    validate_channels,
     validate_event_name,
     validate_info,
     validate_socket_id,
@@ -85,6 +86,7 @@ from pusher_core.channels import (
 from pusher_core.config import AppConfig
 from pusher_core.encryption import decrypt
 from pusher_core.errors import InvalidArgumentError, InvalidArgumentTypeError, PusherError
+from pusher_core.events import check_batch_size
 from pusher_core.signing import (
     DEFAULT_SKEW_SECONDS,
     RejectedRequest,
@@ -436,16 +438,8 @@ class FakeChannels(Closeable):
             channels = [fields["channel"]]
         else:
             raise _Refusal(400, "Missing channels: give 'channels' (a list) or 'channel'")
-        if len(channels) > limits.max_channels_per_trigger:
-            raise _Refusal(
-                400,
-                f"Too many channels: {len(channels)} given; the limit is "
-                f"{limits.max_channels_per_trigger}",
-            )
         try:
-            return tuple(
-                validate_channel(c, limits, f"{argument}[{i}]") for i, c in enumerate(channels)
-            )
+            return validate_channels(channels, limits, argument)
         except (InvalidArgumentError, InvalidArgumentTypeError) as error:
             raise _refuse_argument(error) from None
 
@@ -497,11 +491,10 @@ class FakeChannels(Closeable):
         batch = self._json_body(request).get("batch")
         if not isinstance(batch, list) or not batch:
             raise _Refusal(400, "batch must be a non-empty list of events")
-        limit = self.config.limits.max_batch_size
-        if len(batch) > limit:
-            raise _Refusal(
-                400, f"Batch too large: {len(batch)} events; the limit is {limit} per batch"
-            )
+        try:
+            check_batch_size(len(batch), self.config.limits)
+        except InvalidArgumentError as error:
+            raise _refuse_argument(error) from None
         checked = []
         for index, item in enumerate(batch):
             where = f"batch[{index}]."
