@@ -94,6 +94,10 @@ class StopReason(enum.Enum):
     DEADLINE = "deadline"
     """The wait would reach the call's deadline."""
 
+    # Members are singletons compared by identity: hashing them by identity too
+    # keeps the per-call `_STOPS` lookup in C (Enum's own `__hash__` is Python code).
+    __hash__ = object.__hash__
+
 
 @attrs.frozen(kw_only=True)
 class Retry:
