@@ -85,8 +85,7 @@ def _planner(
     """
 
     def plan(config: AppConfig, /, *args: P.args, **kwargs: P.kwargs) -> CallPlan[T]:
-        request = build(config, *args, **kwargs)
-        return CallPlan._built(operation, request, parser, config.json_decoder)  # noqa: SLF001
+        return _plan(config, operation, build(config, *args, **kwargs), parser)
 
     plan.__name__ = plan.__qualname__ = f"{build.__name__.removesuffix('_request')}_plan"
     plan.__doc__ = f"`{build.__name__}`, read with `{parser.__name__}`.\n\n{build.__doc__}"
