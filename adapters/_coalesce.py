@@ -7,6 +7,8 @@ threads each system call hands the GIL over once more.
 
 A connection class that mixes in `BodyWithHead` holds a body of up to
 `COALESCE_MAX` bytes (`hold_body`) and appends it to the next `send`: the head's.
+Once the head is written, `send_held_body` sends a body still held, so a library
+that wrote its head some other way would cost a second write, not a request.
 The transports' tests watch the socket itself, so a library that changed when
 it calls `send` would show a second write, or a body out of place.
 """
@@ -37,6 +39,17 @@ class BodyWithHead(http.client.HTTPConnection):
     def drop_body(self) -> None:
         """Forget a held body (the request failed before its head was written)."""
         self._pending_body = None
+
+    def send_held_body(self) -> None:
+        """Send a held body that no write took, after the head.
+
+        Called once the head is written: it does nothing while the library writes
+        its head through `send`, and keeps the request whole if it ever stops.
+        """
+        body = self._pending_body
+        if body is not None:
+            self._pending_body = None
+            self.send(body)
 
     def send(self, data: Any) -> None:
         """Write `data`, with the held body appended."""

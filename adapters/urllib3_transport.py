@@ -182,6 +182,7 @@ class _RequestInOneWrite(BodyWithHead):
         except BaseException:
             self.drop_body()
             raise
+        self.send_held_body()
 
 
 @functools.cache

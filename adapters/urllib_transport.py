@@ -339,6 +339,7 @@ class _Connection(BodyWithHead):
         for name, value in head.pairs:
             self.putheader(name, value)
         self.endheaders(self.hold_body(body))
+        self.send_held_body()
 
     def exchange(
         self, method: str, target: str, body: bytes | None, head: _Head
