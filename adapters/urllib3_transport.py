@@ -22,6 +22,9 @@ Rules:
   passed to `send` bounds the whole call: each wait is cut to the time left
   (see `pusher_core.adapters._limits`), and the error message names the limit
   that fired.
+- One write per request: a body of up to 64 KiB goes out in the same write as the
+  head, which urllib3 writes with the Content-Length it would give
+  (`_coalesce.BodyWithHead`); a larger body, or one the caller framed, follows it.
 - Responses are streamed (`preload_content=False`) and read with
   `max_response_bytes` enforced (`_limits.read_body`). `decode_content=False`:
   a compressed body is returned as received, never unpacked. urllib3 asks for no
