@@ -144,7 +144,9 @@ def test_wheel_has_one_top_level_name(tmp_path: Path) -> None:
     tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert tops == {"pusher_core"}
     assert "pusher_core/py.typed" in names
-    assert "pusher_core/adapters/urllib3_transport.py" in names
+    adapters = {p.name for p in (ROOT / "adapters").glob("*.py")}
+    assert {f"pusher_core/adapters/{name}" for name in adapters} <= set(names)
+    assert "_coalesce.py" in adapters  # every module of the folder ships, the private ones too
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     runtime = {
