@@ -230,8 +230,8 @@ def _pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
                 self._connecting = False
 
         def send(self, data: Any) -> None:
-            if self._connecting:  # the proxy CONNECT request: not the request
-                super().send(data)
+            if self._connecting:  # the proxy CONNECT request: not the request, no held body
+                HTTPConnection.send(self, data)
                 return
             if self.sock is None and self.auto_open:
                 self.connect()  # urllib3 reopens a dropped plain-http connection here

@@ -9,7 +9,7 @@ import ssl
 import subprocess
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
@@ -279,3 +279,24 @@ def test_urllib3_writes_the_head_and_a_small_body_once(
     assert len(sent) == writes
     head = b"".join(sent).partition(b"\r\n\r\n")[0].lower()
     assert head.count(b"content-length") == 1
+
+
+def test_a_held_body_never_rides_on_a_proxy_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writes while connecting (a tunnel's CONNECT) go out alone; the body waits for the head."""
+    from pusher_core.adapters.urllib3_transport import _pool_classes
+
+    writes: list[bytes] = []
+    monkeypatch.setattr(
+        http.client.HTTPConnection, "send", lambda _self, data: writes.append(bytes(data))
+    )
+    conn: Any = _pool_classes()["http"].ConnectionCls("127.0.0.1", 9)
+    assert conn.hold_body(b"body") is None
+    conn._connecting = True
+    conn.send(b"CONNECT h:443 HTTP/1.1\r\n\r\n")
+    conn._connecting = False
+    conn.sock = socket.socket()  # connected, as far as send can tell
+    try:
+        conn.send(b"POST / HTTP/1.1\r\n\r\n")
+    finally:
+        conn.sock.close()
+    assert writes == [b"CONNECT h:443 HTTP/1.1\r\n\r\n", b"POST / HTTP/1.1\r\n\r\nbody"]
