@@ -166,8 +166,11 @@ class BatchEvent:
 
 def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
     """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
-    if type(event) is dict and _BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED:
-        return event  # the usual event: every key known, every required key there
+    if type(event) is dict and (
+        event.keys() == _REQUIRED  # the usual event: the required keys and no other
+        or (_BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED)
+    ):
+        return event  # every key known, every required key there
     if isinstance(event, BatchEvent):
         return attrs.asdict(event, recurse=False)
     if not isinstance(event, Mapping):
