@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import socket
 import ssl
@@ -12,9 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
 import pytest
 
+from pusher_core.adapters._coalesce import COALESCE_MAX
 from pusher_core.adapters._errors import ExceptionMapping, map_exceptions, translate
+from pusher_core.adapters.urllib3_transport import Urllib3Transport
 from pusher_core.errors import (
     ConnectionDroppedError,
     ConnectionFailedError,
@@ -167,6 +171,46 @@ def test_one_socket_write_carries_head_and_body(
     assert f"Content-Length: {len(body)}".encode() in head
     assert separator
     assert rest == body  # the body follows the head in the same write, and nothing else
+
+
+@pytest.mark.parametrize(
+    ("headers", "size"),
+    [((), 100), ((), COALESCE_MAX + 1), ((("content-length", "100"),), 100)],
+    ids=["small", "large", "framed by the caller"],
+)
+def test_a_small_body_is_written_with_the_head(
+    transport_cls: TransportClass,
+    make_request: RequestFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tag: str,
+    headers: tuple[tuple[str, str], ...],
+    size: int,
+) -> None:
+    """One write for the head and a small body, two for a large one; one Content-Length.
+
+    A body the caller framed goes as urllib3 itself writes it, after the head; the
+    stdlib transport writes the caller's head and the body at once.
+    """
+    sent: list[bytes] = []
+    original = http.client.HTTPConnection.send
+
+    def spy(self: http.client.HTTPConnection, data: bytes) -> None:
+        sent.append(bytes(data))
+        original(self, data)
+
+    body = b"x" * size
+    signed = make_request(f"echo/{tag}", body=body)
+    request = attrs.evolve(signed, headers=(*signed.headers, *headers))
+    with transport_cls() as transport:
+        transport.send(make_request(f"echo/{tag}"))  # connected, so only the request is written
+        monkeypatch.setattr(http.client.HTTPConnection, "send", spy)
+        response = transport.send(request)
+    assert response.status == 200
+    assert json.loads(response.body)["body"] == body.decode()
+    framed_for_urllib3 = bool(headers) and transport_cls is Urllib3Transport
+    assert len(sent) == (1 if size <= COALESCE_MAX and not framed_for_urllib3 else 2)
+    head = b"".join(sent).partition(b"\r\n\r\n")[0].lower()
+    assert head.count(b"content-length") == 1
 
 
 def test_redirects_are_not_followed(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import ssl
 import subprocess
@@ -11,12 +10,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import pytest
 import urllib3
 from urllib3 import exceptions as u3
 
-from pusher_core.adapters._coalesce import COALESCE_MAX
 from pusher_core.adapters._errors import map_exceptions
 from pusher_core.adapters.urllib3_transport import Urllib3Transport, urllib3_exception_mapping
 from pusher_core.errors import (
@@ -241,44 +238,6 @@ def test_own_pool_is_replaced_in_a_forked_child(
         inherited.clear()  # in a real child, _close_inherited closes the copies
     ports = [item.client_port for item in servers.seen(tag)]
     assert ports[0] != ports[1]
-
-
-@pytest.mark.parametrize(
-    ("headers", "size", "writes"),
-    [
-        ((), 100, 1),
-        ((), COALESCE_MAX + 1, 2),  # too large to copy: the body follows the head
-        ((("content-length", "100"),), 100, 2),  # framed by the caller: written as urllib3 does
-    ],
-)
-def test_urllib3_writes_the_head_and_a_small_body_once(
-    make_request: RequestFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    tag: str,
-    headers: tuple[tuple[str, str], ...],
-    size: int,
-    writes: int,
-) -> None:
-    """One write unless the body is large or the caller framed it; one Content-Length."""
-    sent: list[bytes] = []
-    original = http.client.HTTPConnection.send
-
-    def spy(self: http.client.HTTPConnection, data: bytes) -> None:
-        sent.append(bytes(data))
-        original(self, data)
-
-    body = b"x" * size
-    signed = make_request(f"echo/{tag}", body=body)
-    request = attrs.evolve(signed, headers=(*signed.headers, *headers))
-    with Urllib3Transport() as transport:
-        transport.send(make_request(f"echo/{tag}"))  # connected, so only the request is written
-        monkeypatch.setattr(http.client.HTTPConnection, "send", spy)
-        response = transport.send(request)
-    assert response.status == 200
-    assert json.loads(response.body)["body"] == body.decode()
-    assert len(sent) == writes
-    head = b"".join(sent).partition(b"\r\n\r\n")[0].lower()
-    assert head.count(b"content-length") == 1
 
 
 def test_a_held_body_never_rides_on_a_proxy_connect(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -321,31 +321,6 @@ def test_requests_are_written_exactly_as_http_client_writes_them(
     assert _written_by(by_transport) == _written_by(by_http_client)
 
 
-@pytest.mark.parametrize(("size", "writes"), [(100, 1), (COALESCE_MAX + 1, 2)])
-def test_small_bodies_are_written_with_the_head(
-    make_request: RequestFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    tag: str,
-    size: int,
-    writes: int,
-) -> None:
-    """One write per request (head and body together) unless the body is large."""
-    sent: list[int] = []
-    original = http.client.HTTPConnection.send
-
-    def spy(self: http.client.HTTPConnection, data: bytes) -> None:
-        sent.append(len(data))
-        original(self, data)
-
-    with UrllibTransport() as transport:
-        transport.send(make_request(f"echo/{tag}"))  # connected, so only the request is written
-        monkeypatch.setattr(http.client.HTTPConnection, "send", spy)
-        response = transport.send(make_request(f"echo/{tag}", body=b"x" * size))
-    assert response.status == 200
-    assert len(sent) == writes
-    assert sum(sent) > size
-
-
 def test_threads_sharing_a_transport_reuse_at_most_pool_maxsize_connections(
     make_request: RequestFactory, servers: Servers, tag: str
 ) -> None:
