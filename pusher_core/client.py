@@ -23,6 +23,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from random import random as _random
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from pusher_core.config import AppConfig, AppOptions, Limits
@@ -493,6 +494,15 @@ class TypedPusher(Closeable):
         return self._clock() * 1000
 
 
+def _as_dict(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A result's parsed JSON as the reference returns it: a new dict, a shallow copy.
+
+    A read-only view copies its mapping in one C call; `dict(view)` would go
+    through the mapping protocol key by key.
+    """
+    return raw.copy() if type(raw) is MappingProxyType else dict(raw)
+
+
 class Pusher(Closeable):
     """Drop-in replacement for `pusher.Pusher`: same constructor, methods and return shapes.
 
@@ -706,7 +716,7 @@ class Pusher(Closeable):
         info: str | Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """Publish one event to one or more channels; returns the API's JSON."""
-        return dict(self.typed.trigger(channels, event_name, data, socket_id, info).raw)
+        return _as_dict(self.typed.trigger(channels, event_name, data, socket_id, info).raw)
 
     def trigger_batch(
         self,
@@ -718,17 +728,17 @@ class Pusher(Closeable):
         `already_encoded` is accepted for compatibility: string data is always
         sent as is, so it changes nothing.
         """
-        return dict(self.typed.trigger_batch(batch).raw)
+        return _as_dict(self.typed.trigger_batch(batch).raw)
 
     def trigger_bulk(
         self, batch: Sequence[Mapping[str, Any] | events.BatchEvent]
     ) -> list[dict[str, Any]]:
         """Publish any number of events as batches of 10, in order."""
-        return [dict(result.raw) for result in self.typed.trigger_bulk(batch)]
+        return [_as_dict(result.raw) for result in self.typed.trigger_bulk(batch)]
 
     def send_to_user(self, user_id: str, event_name: str, data: object) -> dict[str, Any]:
         """Publish an event to a signed-in user's connections."""
-        return dict(self.typed.send_to_user(user_id, event_name, data).raw)
+        return _as_dict(self.typed.send_to_user(user_id, event_name, data).raw)
 
     # --- reading state -------------------------------------------------------------
 
@@ -736,17 +746,17 @@ class Pusher(Closeable):
         self, prefix_filter: str | None = None, attributes: str | Sequence[str] | None = None
     ) -> dict[str, Any]:
         """The occupied channels (`{"channels": {...}}`)."""
-        return dict(self.typed.channels_info(prefix_filter, attributes or ()).raw)
+        return _as_dict(self.typed.channels_info(prefix_filter, attributes or ()).raw)
 
     def channel_info(
         self, channel: str, attributes: str | Sequence[str] | None = None
     ) -> dict[str, Any]:
         """One channel's state (`{"occupied": ..., ...}`)."""
-        return dict(self.typed.channel_info(channel, attributes or ()).raw)
+        return _as_dict(self.typed.channel_info(channel, attributes or ()).raw)
 
     def users_info(self, channel: str) -> dict[str, Any]:
         """A presence channel's members (`{"users": [...]}`)."""
-        return dict(self.typed.users_info(channel).raw)
+        return _as_dict(self.typed.users_info(channel).raw)
 
     def terminate_user_connections(self, user_id: str) -> dict[str, Any]:
         """Disconnect every connection on which `user_id` signed in."""

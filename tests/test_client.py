@@ -85,6 +85,25 @@ def test_returns_reference_shapes_and_typed_results() -> None:
     assert typed.channels["presence-a"].user_count == 2
 
 
+def test_each_call_returns_a_dict_of_its_own() -> None:
+    """A returned dict is the caller's: changing it changes no later answer or typed result."""
+    ok = HttpResponse(status=200, body=b'{"ok":true}')
+    client, _ = make(
+        HttpResponse(status=200, body=b"{}"), HttpResponse(status=200, body=b"{}"), ok, ok
+    )
+    for _ in range(2):
+        first = client.trigger("a", "e", "d")
+        assert type(first) is dict
+        assert first == {}
+        first["changed"] = True
+    for _ in range(2):
+        answer = client.trigger("a", "e", "d")
+        assert type(answer) is dict
+        assert answer == {"ok": True}
+        answer["ok"] = False
+    assert client.typed.trigger("a", "e", "d").raw == {}
+
+
 def test_errors_are_typed_and_keep_reference_names() -> None:
     """A 401 raises AuthenticationError, which `except PusherBadAuth` catches."""
     client, _ = make(HttpResponse(status=401, body=b'{"error":"The secret authentication failed"}'))
