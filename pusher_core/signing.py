@@ -177,9 +177,8 @@ def string_to_sign(method: str, path: str, params: Iterable[tuple[str, str]]) ->
     )
 
 
-def _check_params(params: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    if params is None:
-        return []
+def _check_params(params: object) -> list[tuple[str, str]]:
+    """The caller's query params as lower-cased `(key, text)` pairs, each checked."""
     if not isinstance(params, Mapping):
         raise InvalidArgumentTypeError("params", f"must be a mapping, got {type(params).__name__}")
     seen: set[str] = set()
