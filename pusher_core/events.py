@@ -166,11 +166,8 @@ class BatchEvent:
 
 def _batch_fields(event: object, index: int) -> Mapping[str, Any]:
     """The fields of one batch event, a dict or a `BatchEvent`, with its keys checked."""
-    if type(event) is dict and (
-        event.keys() == _REQUIRED  # the usual event: the required keys and no other
-        or (_BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED)
-    ):
-        return event  # every key known, every required key there
+    if type(event) is dict and _BATCH_KEYS.issuperset(event) and event.keys() >= _REQUIRED:
+        return event  # the usual event: every key known, every required key there
     if isinstance(event, BatchEvent):
         return attrs.asdict(event, recurse=False)
     if not isinstance(event, Mapping):
@@ -256,10 +253,15 @@ def _batch_body(items: list[str]) -> str:
     return '{"batch":[' + ",".join(items) + "]}"
 
 
-def check_batch_size(size: int, limits: Limits) -> None:
-    """Refuse a batch of `size` events: none, or more than `Limits.max_batch_size`."""
+def _check_not_empty(size: int) -> None:
+    """Refuse publishing no events (a batch, or a bulk of batches)."""
     if size == 0:
         raise InvalidArgumentError("batch", "is empty: give at least one event")
+
+
+def check_batch_size(size: int, limits: Limits) -> None:
+    """Refuse a batch of `size` events: none, or more than `Limits.max_batch_size`."""
+    _check_not_empty(size)
     if size > limits.max_batch_size:
         raise InvalidArgumentError(
             "batch",
@@ -282,8 +284,7 @@ def trigger_bulk_requests(
     """
     check_config(config)
     items = _batch_items(config, events, nonce)
-    if not items:
-        raise InvalidArgumentError("batch", "is empty: give at least one event")
+    _check_not_empty(len(items))
     size = config.limits.max_batch_size
     path = f"/apps/{config.app_id}/batch_events"
     return tuple(
