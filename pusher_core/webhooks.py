@@ -521,7 +521,7 @@ def _parsed_form(body: object, raw: bytes) -> str | bytes:
 
 def _typed(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEvent:
     name = raw.get("name")
-    if type(name) is str or isinstance(name, str):
+    if isinstance(name, str):
         parse = _PARSERS.get(name)
         event = None if parse is None else parse(raw, master_key)
         if event is not None:
