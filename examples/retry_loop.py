@@ -18,7 +18,7 @@ attempt = 1
 with Urllib3Transport() as transport:
     while True:
         try:
-            outcome = transport.send(request)
+            outcome = transport.send(request, deadline=deadline)
         except TransportError as error:
             outcome = error
         decision = policy.decide(
