@@ -314,7 +314,14 @@ class TypedPusher(Closeable):
     def _now(self) -> int:
         return int(self._clock())
 
-    def _nonce(self) -> bytes:
+    def _nonce(self) -> bytes | None:
+        """A fresh nonce for the events a call may seal; None when none can be sealed.
+
+        Without a master key no event is encrypted (the builders refuse encrypted
+        channels), so nothing is drawn from the nonce source.
+        """
+        if self.config.encryption_master_key is None:
+            return None
         return self._nonce_source(_NONCE_BYTES)
 
     def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:

@@ -40,6 +40,7 @@ __all__ = [
     "decrypt",
     "derive_nonce",
     "encrypt",
+    "require_master_key",
     "shared_secret",
 ]
 
@@ -70,6 +71,12 @@ def shared_secret(channel: str, master_key: bytes | None) -> bytes:
     """The 32-byte key of one encrypted channel: SHA-256(channel || master key)."""
     if not isinstance(channel, str):
         raise InvalidArgumentTypeError("channel", f"must be a str, got {type(channel).__name__}")
+    master_key = require_master_key(channel, master_key)
+    return hashlib.sha256(_utf8(channel, "channel") + master_key).digest()
+
+
+def require_master_key(channel: str, master_key: bytes | None) -> bytes:
+    """Return `master_key` if it can seal `channel`'s events: 32 bytes, configured."""
     if master_key is None:
         raise InvalidArgumentError(
             "encryption_master_key_base64",
@@ -78,7 +85,7 @@ def shared_secret(channel: str, master_key: bytes | None) -> bytes:
         )
     if not isinstance(master_key, bytes) or len(master_key) != MASTER_KEY_BYTES:
         raise InvalidArgumentError("encryption_master_key", "must be exactly 32 bytes")
-    return hashlib.sha256(_utf8(channel, "channel") + master_key).digest()
+    return master_key
 
 
 def check_nonce(nonce: object) -> bytes:

@@ -32,7 +32,7 @@ from pusher_core.channels import (
     validate_user_id,
 )
 from pusher_core.config import AppConfig, Limits, check_config
-from pusher_core.encryption import check_nonce, derive_nonce, encrypt
+from pusher_core.encryption import check_nonce, derive_nonce, encrypt, require_master_key
 from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
@@ -74,6 +74,8 @@ def event_data(
     size = len(text) if text.isascii() else _utf8_size(text, argument)
     if channel is not None and channel.startswith(ENCRYPTED_PREFIX):
         if nonce is None:
+            # A shell draws no nonce without a master key: then the key is what to fix.
+            require_master_key(channel, config.encryption_master_key)
             raise InvalidArgumentError(
                 "nonce",
                 f"{channel!r} is end-to-end encrypted: pass a fresh 24-byte random nonce",

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
@@ -46,6 +47,7 @@ class Scripted:
 
 def make(*answers: HttpResponse, **kwargs: Any) -> tuple[Pusher, Scripted]:
     transport = Scripted(*answers)
+    kwargs.setdefault("nonce_source", lambda n: b"\x01" * n)
     client = Pusher(
         "4",
         "key",
@@ -55,7 +57,6 @@ def make(*answers: HttpResponse, **kwargs: Any) -> tuple[Pusher, Scripted]:
         port=6001,
         transport=transport,
         clock=lambda: 1_700_000_000.7,
-        nonce_source=lambda n: b"\x01" * n,
         **kwargs,
     )
     return client, transport
@@ -120,6 +121,38 @@ def test_encrypted_trigger_uses_the_nonce_source() -> None:
     data = json.loads(transport.sent[0].body)["data"]
     assert json.loads(data)["nonce"] == base64.b64encode(b"\x01" * 24).decode()
     assert decrypt("private-encrypted-x", data, client.config.encryption_master_key) == '{"a":1}'
+
+
+def test_without_a_master_key_no_nonce_is_drawn() -> None:
+    """Nothing can be sealed without a master key, so publishing draws no nonce.
+
+    An encrypted channel is then refused for the missing key, whatever the call.
+    """
+    drawn: list[int] = []
+
+    def source(n: int) -> bytes:
+        drawn.append(n)
+        return b"\x01" * n
+
+    client, transport = make(nonce_source=source)
+    client.trigger("my-channel", "e", {"a": 1})
+    client.trigger_batch([{"channel": "c", "name": "e", "data": "d"}])
+    client.trigger_bulk([{"channel": "c", "name": "e", "data": "d"}])
+    assert drawn == []
+    assert len(transport.sent) == 3
+    sealed = [{"channel": "private-encrypted-x", "name": "e", "data": "d"}]
+    calls: list[Callable[[], object]] = [
+        lambda: client.trigger("private-encrypted-x", "e", "d"),
+        lambda: client.trigger_batch(sealed),
+        lambda: client.trigger_bulk(sealed),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidArgumentError, match="encryption_master_key_base64"):
+            call()
+    assert len(transport.sent) == 3
+    keyed, _ = make(nonce_source=source, encryption_master_key_base64=MASTER_B64)
+    keyed.trigger("my-channel", "e", {"a": 1})
+    assert drawn == [24]
 
 
 def test_batch_bulk_send_to_user_terminate_and_generic() -> None:

@@ -168,6 +168,10 @@ def test_encrypted_trigger() -> None:
     [
         pytest.param(ENC, "private-encrypted-x", None, "nonce", id="no-nonce"),
         pytest.param(CONFIG, "private-encrypted-x", NONCE, "encryption_master_key", id="no-key"),
+        # Neither: the missing key is what to fix (a client draws no nonce without one).
+        pytest.param(
+            CONFIG, "private-encrypted-x", None, "encryption_master_key", id="no-key-no-nonce"
+        ),
         pytest.param(
             ENC, ["a", "private-encrypted-x"], NONCE, "trigger it alone", id="with-a-plain-channel"
         ),
