@@ -81,15 +81,41 @@ def _planner(
     """The plan function of one operation: `build`'s arguments in, a `CallPlan` out.
 
     The plan takes exactly what the request builder takes, so an operation's
-    arguments are declared once, on its builder.
+    arguments are declared once, on its builder. It is generated with the
+    builder's own keyword parameters and defaults, as attrs generates `__init__`:
+    a `**kwargs` pass-through costs more than the plan's own work, and this way
+    `help()` and a wrong keyword name the plan's real parameters.
     """
-
-    def plan(config: AppConfig, /, *args: P.args, **kwargs: P.kwargs) -> CallPlan[T]:
-        return _plan(config, operation, build(config, *args, **kwargs), parser)
-
-    plan.__name__ = plan.__qualname__ = f"{build.__name__.removesuffix('_request')}_plan"
+    code = build.__code__
+    if code.co_argcount != 1 or code.co_posonlyargcount or code.co_flags & _VARIADIC:
+        raise TypeError(f"{build.__name__} must take (config, *, keyword parameters)")
+    names = code.co_varnames[1 : 1 + code.co_kwonlyargcount]
+    defaults = build.__kwdefaults__ or {}
+    namespace: dict[str, Any] = {
+        "built": CallPlan._built,  # noqa: SLF001
+        "build": build,
+        "operation": operation,
+        "parser": parser,
+        **{f"default_{name}": value for name, value in defaults.items()},
+    }
+    name = f"{build.__name__.removesuffix('_request')}_plan"
+    parameters = ", ".join(f"{n}=default_{n}" if n in defaults else n for n in names)
+    arguments = ", ".join(f"{n}={n}" for n in names)
+    source = (
+        f"def {name}(config, /, *, {parameters}):\n"
+        f"    return built(operation, build(config, {arguments}), parser, config.json_decoder)"
+    )
+    exec(source, namespace)  # noqa: S102  # parameter names are the builder's identifiers
+    plan: Callable[Concatenate[AppConfig, P], CallPlan[T]] = namespace[name]
+    plan.__module__ = __name__
+    result = parser.__annotations__.get("return", "Any")
+    plan.__annotations__ = {**build.__annotations__, "return": f"CallPlan[{result}]"}
     plan.__doc__ = f"`{build.__name__}`, read with `{parser.__name__}`.\n\n{build.__doc__}"
     return plan
+
+
+# Flags of a function taking *args or **kwargs (`inspect.CO_VARARGS | CO_VARKEYWORDS`).
+_VARIADIC = 0x04 | 0x08
 
 
 def _plan(
