@@ -6,8 +6,9 @@ Rules:
 - Each method runs a call plan from `pusher_core.plans`: the core builds the
   plan, the shell sends `plan.request` and returns `plan.parse(response)`. No
   protocol logic lives here, and no operation is written twice.
-- Effects are called unconditionally before the core runs (a nonce is drawn for
-  every publish; the core ignores it for unencrypted channels).
+- Effects are called before the core runs, whether or not it uses them: a
+  publish draws a nonce whenever a master key is configured (the core ignores
+  it for unencrypted channels).
 - `TypedPusher` is the client; `Pusher`, the drop-in, is one line a method over
   it (and over `pusher_core.compat`), returning the reference's dict shapes.
 """
@@ -22,7 +23,6 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from random import random as _random
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -196,6 +196,14 @@ def _default_transport(timeout: float) -> Transport:
 
 
 @functools.cache
+def _default_random() -> Callable[[], float]:
+    """`random.random`, loaded when the first call runs (not with the client)."""
+    from random import random
+
+    return random
+
+
+@functools.cache
 def _default_policy() -> RetryPolicy:
     """`RetryPolicy()`, built once, when the first call runs (not at import)."""
     return retry.RetryPolicy()
@@ -231,7 +239,7 @@ class TypedPusher(Closeable):
         idempotency_keys: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Clock = time.monotonic,
-        random: Callable[[], float] = _random,
+        random: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
         self._transport = transport
@@ -244,7 +252,7 @@ class TypedPusher(Closeable):
         self._nonce_source = nonce_source
         self._sleep = sleep
         self._monotonic = monotonic
-        self._random = random
+        self._random = random  # None: `random.random`, loaded with the first call
 
     @property
     def timeout(self) -> float:
@@ -355,7 +363,7 @@ class TypedPusher(Closeable):
                 attempt=attempt,
                 request=request,
                 outcome=outcome,
-                rand=self._random(),
+                rand=(self._random or _default_random())(),
                 seconds_left=deadline - self._monotonic(),
             )
             if isinstance(decision, retry.Stop):
