@@ -106,7 +106,7 @@ def effective_status(response: HttpResponse) -> int:
     """
     status = response.status
     body = response.body
-    if not 200 <= status < 300 or not body.startswith(b"{") or b'"error"' not in body:  # noqa: PLR2004
+    if not 200 <= status < 300 or b'"error"' not in body or not body.startswith(b"{"):  # noqa: PLR2004
         return status
     try:
         parsed = _json.loads(body)
