@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import pytest
 
@@ -22,65 +22,74 @@ class Decoder(json.JSONDecoder):
 CONFIG = AppConfig(app_id="7", key="key", secret="secret", json_decoder=Decoder)
 TS = 1_700_000_000
 
-# (plan, builder, operation, parser, the builder's required arguments)
-CASES: list[tuple[Callable[..., Any], Callable[..., Any], str, object, dict[str, Any]]] = [
-    (
+
+class Case(NamedTuple):
+    plan: Callable[..., Any]
+    build: Callable[..., Any]
+    operation: str
+    parser: object  # None: the plans module's own reader of an answer that does not matter
+    arguments: dict[str, Any]  # the builder's required arguments
+
+
+ONE_EVENT = [{"channel": "c", "name": "e", "data": "d"}]
+CASES = [
+    Case(
         plans.trigger_plan,
         events.trigger_request,
         "trigger",
         responses.parse_trigger,
         {"channels": "c", "event_name": "e", "data": {"a": 1}, "timestamp": TS},
     ),
-    (
+    Case(
         plans.trigger_batch_plan,
         events.trigger_batch_request,
         "trigger_batch",
         responses.parse_batch,
-        {"events": [{"channel": "c", "name": "e", "data": "d"}], "timestamp": TS},
+        {"events": ONE_EVENT, "timestamp": TS},
     ),
-    (
+    Case(
         plans.send_to_user_plan,
         events.send_to_user_request,
         "send_to_user",
         responses.parse_trigger,
         {"user_id": "u", "event_name": "e", "data": "d", "timestamp": TS},
     ),
-    (
+    Case(
         plans.channels_plan,
         queries.channels_request,
         "channels_info",
         responses.parse_channels,
         {"timestamp": TS},
     ),
-    (
+    Case(
         plans.channel_plan,
         queries.channel_request,
         "channel_info",
         responses.parse_channel,
         {"channel": "c", "timestamp": TS},
     ),
-    (
+    Case(
         plans.users_plan,
         queries.users_request,
         "users_info",
         responses.parse_users,
         {"channel": "presence-c", "timestamp": TS},
     ),
-    (
+    Case(
         plans.terminate_connections_plan,
         queries.terminate_connections_request,
         "terminate_user_connections",
         None,
         {"user_id": "u", "timestamp": TS},
     ),
-    (
+    Case(
         plans.get_plan,
         queries.get_request,
         "get",
         responses.parse_json,
         {"path": "/x", "timestamp": TS},
     ),
-    (
+    Case(
         plans.post_plan,
         queries.post_request,
         "post",
@@ -88,43 +97,32 @@ CASES: list[tuple[Callable[..., Any], Callable[..., Any], str, object, dict[str,
         {"path": "/x", "body": {}, "timestamp": TS},
     ),
 ]
-IDS = [case[2] for case in CASES]
 
 
-@pytest.mark.parametrize(("plan", "build", "operation", "parser", "arguments"), CASES, ids=IDS)
-def test_a_plan_takes_exactly_its_builders_arguments(
-    plan: Callable[..., Any],
-    build: Callable[..., Any],
-    operation: str,
-    parser: object,
-    arguments: dict[str, Any],
-) -> None:
+@pytest.fixture(params=CASES, ids=[case.operation for case in CASES])
+def case(request: pytest.FixtureRequest) -> Case:
+    return cast("Case", request.param)
+
+
+def test_a_plan_takes_exactly_its_builders_arguments(case: Case) -> None:
     """Same keyword parameters, defaults and annotations; `config` is positional only."""
-    del operation, parser, arguments
-    planned = inspect.signature(plan).parameters
-    built = inspect.signature(build).parameters
+    planned = inspect.signature(case.plan).parameters
+    built = inspect.signature(case.build).parameters
     assert list(planned) == list(built)
     assert planned["config"].kind is inspect.Parameter.POSITIONAL_ONLY
     for name in list(built)[1:]:
         assert planned[name] == built[name]
-    assert plan.__name__ == build.__name__.removesuffix("_request") + "_plan"
-    assert plan.__module__ == "pusher_core.plans"
+    assert case.plan.__name__ == case.build.__name__.removesuffix("_request") + "_plan"
+    assert case.plan.__module__ == "pusher_core.plans"
 
 
-@pytest.mark.parametrize(("plan", "build", "operation", "parser", "arguments"), CASES, ids=IDS)
-def test_a_plan_holds_its_builders_request_and_reads_with_its_parser(
-    plan: Callable[..., Any],
-    build: Callable[..., Any],
-    operation: str,
-    parser: object,
-    arguments: dict[str, Any],
-) -> None:
-    built = plan(CONFIG, **arguments)
-    assert built.request == build(CONFIG, **arguments)
-    assert built.operation == operation
+def test_a_plan_holds_its_builders_request_and_reads_with_its_parser(case: Case) -> None:
+    built = case.plan(CONFIG, **case.arguments)
+    assert built.request == case.build(CONFIG, **case.arguments)
+    assert built.operation == case.operation
     assert built.decoder is Decoder
-    if parser is not None:
-        assert built.parser is parser
+    if case.parser is not None:
+        assert built.parser is case.parser
     assert isinstance(built.parse(HttpResponse(status=200, body=b"{}")), object)
 
 
