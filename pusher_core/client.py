@@ -334,10 +334,7 @@ class TypedPusher(Closeable):
 
     def send(self, request: HttpRequest, *, deadline: float | None = None) -> HttpResponse:
         """Send any request value once through this client's transport."""
-        transport = self._transport
-        if transport is None:
-            transport = self.transport
-        return transport.send(request, deadline=deadline)
+        return self.transport.send(request, deadline=deadline)
 
     def run(self, plan: CallPlan[T]) -> T:
         """Execute one call plan: send, let the retry policy judge, read the answer.
@@ -350,7 +347,7 @@ class TypedPusher(Closeable):
         if self._idempotency_keys and request.method == "POST":
             request = retry.with_idempotency_key(request, self._nonce_source(16).hex())
         policy = self._retry if self._retry is not None else _default_policy()
-        transport = self._transport if self._transport is not None else self.transport
+        transport = self.transport
         deadline = self._monotonic() + self._total
         attempt = 1
         while True:
