@@ -73,6 +73,13 @@ class CallPlan(Generic[T]):
 CallPlan._built = trusted_constructor(CallPlan)  # noqa: SLF001
 
 
+def _plan(
+    config: AppConfig, operation: str, request: HttpRequest, parser: Parser[T]
+) -> CallPlan[T]:
+    """Every plan's one construction: the request, its reader and the app's decoder."""
+    return CallPlan._built(operation, request, parser, config.json_decoder)  # noqa: SLF001
+
+
 def _planner(
     operation: str,
     build: Callable[Concatenate[AppConfig, P], HttpRequest],
@@ -92,7 +99,7 @@ def _planner(
     names = code.co_varnames[1 : 1 + code.co_kwonlyargcount]
     defaults = build.__kwdefaults__ or {}
     namespace: dict[str, Any] = {
-        "built": CallPlan._built,  # noqa: SLF001
+        "plan_of": _plan,
         "build": build,
         "operation": operation,
         "parser": parser,
@@ -103,7 +110,7 @@ def _planner(
     arguments = ", ".join(f"{n}={n}" for n in names)
     source = (
         f"def {name}(config, /, *, {parameters}):\n"
-        f"    return built(operation, build(config, {arguments}), parser, config.json_decoder)"
+        f"    return plan_of(config, operation, build(config, {arguments}), parser)"
     )
     exec(source, namespace)  # noqa: S102  # parameter names are the builder's identifiers
     plan: Callable[Concatenate[AppConfig, P], CallPlan[T]] = namespace[name]
@@ -116,12 +123,6 @@ def _planner(
 
 # Flags of a function taking *args or **kwargs (`inspect.CO_VARARGS | CO_VARKEYWORDS`).
 _VARIADIC = 0x04 | 0x08
-
-
-def _plan(
-    config: AppConfig, operation: str, request: HttpRequest, parser: Parser[T]
-) -> CallPlan[T]:
-    return CallPlan._built(operation, request, parser, config.json_decoder)  # noqa: SLF001
 
 
 def _json_object(response: HttpResponse, decoder: Decoder) -> dict[str, Any]:
