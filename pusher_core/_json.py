@@ -88,22 +88,18 @@ def loads(text: str | bytes, decoder: type[json.JSONDecoder] | None = None) -> A
                     "decoder", "must be a subclass of json.JSONDecoder, or None"
                 )
             return json.loads(text, cls=decoder)
-        if isinstance(text, bytes):
-            # JSON between systems is UTF-8 (RFC 8259): decoding first skips `json`'s
-            # encoding detection. A BOM, or UTF-16/32 (NULs up front), goes to `json` as bytes.
-            if text[:3] == b"\xef\xbb\xbf" or b"\x00" in text[:4]:
-                return json.loads(text)
-            try:
-                text = text.decode()
-            except UnicodeDecodeError:
-                return json.loads(text)
         # `json.loads` is `raw_decode` after skipping whitespace, then a check that only
         # whitespace follows: a document that starts and ends at the text's ends needs
         # neither; anything else gets `json.loads`'s own answer or error.
+        # Bytes are decoded as UTF-8 first (RFC 8259: JSON between systems is UTF-8),
+        # which skips `json`'s encoding detection. That detection picks another encoding
+        # only for a BOM or a NUL in the first bytes, and such bytes never decode as
+        # UTF-8 into one document filling the text: they reach `json.loads` as bytes.
         try:
-            value, end = _DECODER.raw_decode(text)
+            document = text.decode() if isinstance(text, bytes) else text
+            value, end = _DECODER.raw_decode(document)
         except ValueError:
             return json.loads(text)
-        return value if end == len(text) else json.loads(text)
+        return value if end == len(document) else json.loads(text)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply to parse") from None
