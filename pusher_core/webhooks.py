@@ -519,14 +519,24 @@ def _parsed_form(body: object, raw: bytes) -> str | bytes:
     return raw
 
 
-def _typed(raw: Mapping[str, Any], master_key: bytes | None) -> WebhookEvent:
-    name = raw.get("name")
-    if isinstance(name, str):
-        parse = _PARSERS.get(name)
-        event = None if parse is None else parse(raw, master_key)
-        if event is not None:
-            return event
-    return UnknownWebhookEvent(name=name if isinstance(name, str) else "", raw=raw)
+def _typed_events(
+    events: list[Mapping[str, Any]], master_key: bytes | None
+) -> tuple[WebhookEvent, ...]:
+    """Each event object as its type, in order; one that does not fit stays raw.
+
+    The loop runs in this one frame, with no helper call per event.
+    """
+    typed: list[WebhookEvent] = []
+    for raw in events:
+        name = raw.get("name")
+        if isinstance(name, str):
+            parse = _PARSERS.get(name)
+            event = None if parse is None else parse(raw, master_key)
+            if event is not None:
+                typed.append(event)
+                continue
+        typed.append(UnknownWebhookEvent(name=name if isinstance(name, str) else "", raw=raw))
+    return tuple(typed)
 
 
 def _secrets(config: AppConfig | None, secrets: object) -> Mapping[str, str] | None:
@@ -602,7 +612,7 @@ def verify_webhook(
     return ValidWebhook._verified(  # noqa: SLF001  # this module's own trusted constructor
         key,
         time_ms,
-        tuple([_typed(event, master_key) for event in events]),
+        _typed_events(events, master_key),
         MappingProxyType(payload),
     )
 
