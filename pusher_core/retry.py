@@ -250,30 +250,28 @@ def _final_reason(
 
 
 def _check_decide(attempt: object, request: object, rand: object, seconds_left: object) -> None:
-    if (
-        type(attempt) is int
-        and attempt >= 1
-        and type(request) is HttpRequest
-        and type(rand) is float
-        and 0 <= rand < 1
-        and (seconds_left is None or (type(seconds_left) is float and not math.isnan(seconds_left)))
-    ):
-        return  # what a shell passes: accepted by every check below at once
-    if isinstance(attempt, bool) or not isinstance(attempt, int):
+    """`decide`'s arguments, each checked once.
+
+    Each check tests the exact type a shell passes first, so a shell's own
+    arguments pass each one at its first test.
+    """
+    if type(attempt) is not int and (isinstance(attempt, bool) or not isinstance(attempt, int)):
         raise InvalidArgumentTypeError("attempt", f"must be an int, got {type(attempt).__name__}")
     if attempt < 1:
         raise InvalidArgumentError("attempt", f"must be 1 or more (1 is the first), got {attempt}")
-    if not isinstance(request, HttpRequest):
+    if type(request) is not HttpRequest and not isinstance(request, HttpRequest):
         raise InvalidArgumentTypeError(
             "request", f"must be an HttpRequest, got {type(request).__name__}"
         )
-    if isinstance(rand, bool) or not isinstance(rand, (int, float)):
+    if type(rand) is not float and (isinstance(rand, bool) or not isinstance(rand, (int, float))):
         raise InvalidArgumentTypeError("rand", f"must be a float, got {type(rand).__name__}")
     if not 0 <= rand < 1:
         raise InvalidArgumentError("rand", f"must be in [0, 1), got {rand!r}")
     if seconds_left is None:
         return
-    if isinstance(seconds_left, bool) or not isinstance(seconds_left, (int, float)):
+    if type(seconds_left) is not float and (
+        isinstance(seconds_left, bool) or not isinstance(seconds_left, (int, float))
+    ):
         raise InvalidArgumentTypeError(
             "seconds_left",
             f"must be a number of seconds or None, got {type(seconds_left).__name__}",

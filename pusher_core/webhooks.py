@@ -422,17 +422,19 @@ def _pusher_headers(headers: object) -> tuple[str | None, str | None]:
 
 
 def _check_arguments(now_ms: object, max_age_ms: object) -> None:
-    """The caller's own arguments: wrong types are programming errors, so they raise."""
-    if (type(now_ms) is int or (type(now_ms) is float and math.isfinite(now_ms))) and (
-        max_age_ms is None or (type(max_age_ms) is int and max_age_ms >= 0)
-    ):
-        return  # the usual call (an int, or a finite float clock), checked at once
+    """The caller's own arguments: wrong types are programming errors, so they raise.
+
+    Each check tests the usual exact type first (an int, or a float clock), as
+    `_time_ms` does, so the usual call passes without calling `_is_int`.
+    """
     if type(now_ms) is float:
         if not math.isfinite(now_ms):
             raise InvalidArgumentTypeError("now_ms", "must be finite")
-    elif not _is_int(now_ms):
+    elif type(now_ms) is not int and not _is_int(now_ms):
         raise InvalidArgumentTypeError("now_ms", "must be a finite number of Unix milliseconds")
-    if max_age_ms is not None and not (_is_int(max_age_ms) and max_age_ms >= 0):
+    if max_age_ms is not None and not (
+        (type(max_age_ms) is int or _is_int(max_age_ms)) and max_age_ms >= 0
+    ):
         raise InvalidArgumentTypeError("max_age_ms", "must be a non-negative int or None")
 
 

@@ -302,6 +302,7 @@ def test_field_bounds_are_inclusive(fields: dict[str, float]) -> None:
         ("rand", -0.1, InvalidArgumentError),
         ("rand", float("nan"), InvalidArgumentError),
         ("rand", "0.5", InvalidArgumentTypeError),
+        ("rand", True, InvalidArgumentTypeError),
         ("seconds_left", float("nan"), InvalidArgumentError),
         ("seconds_left", "5", InvalidArgumentTypeError),
         ("seconds_left", True, InvalidArgumentTypeError),

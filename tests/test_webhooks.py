@@ -415,6 +415,7 @@ def test_float_clock_and_huge_time_ms_do_not_overflow() -> None:
         ({"now_ms": True}, "now_ms"),
         ({"max_age_ms": -1}, "max_age_ms"),
         ({"max_age_ms": 1.5}, "max_age_ms"),
+        ({"max_age_ms": True}, "max_age_ms"),
         ({"secrets": [(KEY, SECRET)]}, "secrets"),
     ],
 )
