@@ -18,10 +18,14 @@ from __future__ import annotations
 import http.client
 from typing import Any
 
-__all__ = ["COALESCE_MAX", "BodyWithHead"]
+__all__ = ["COALESCE_MAX", "FRAMING_HEADERS", "BodyWithHead"]
 
 COALESCE_MAX = 64 * 1024
 """Bodies up to this size are written with the head; larger ones follow it."""
+
+FRAMING_HEADERS = frozenset(("content-length", "transfer-encoding"))
+"""The headers that frame a body (lower case): a request giving one is written as
+given, and the HTTP library adds no `Content-Length` of its own."""
 
 
 class BodyWithHead(http.client.HTTPConnection):

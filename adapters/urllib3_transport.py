@@ -61,7 +61,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from pusher_core.adapters import _fork
-from pusher_core.adapters._coalesce import BodyWithHead
+from pusher_core.adapters._coalesce import FRAMING_HEADERS, BodyWithHead
 from pusher_core.adapters._errors import ExceptionMapping, transport_error
 from pusher_core.adapters._limits import (
     CALL,
@@ -102,8 +102,6 @@ if TYPE_CHECKING:
 __all__ = ["Urllib3Transport", "urllib3_exception_mapping"]
 
 _MAX_CACHED_POOLS = 10  # PoolManager's default num_pools
-# Headers that frame a body: a request giving one is written as urllib3 writes it.
-_FRAMING = frozenset(("content-length", "transfer-encoding"))
 
 # Connections made by this module's classes and not closed yet: in a forked child
 # each one's descriptor copy is closed.
@@ -174,7 +172,7 @@ class _RequestInOneWrite(BodyWithHead):
             type(body) is not bytes
             or headers is None
             or options.get("chunked")
-            or not _FRAMING.isdisjoint(name.lower() for name in headers)
+            or not FRAMING_HEADERS.isdisjoint(name.lower() for name in headers)
             or self.hold_body(body) is not None
         ):
             super().request(method, url, body, headers, **options)

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from pusher_core.adapters import _fork
-from pusher_core.adapters._coalesce import BodyWithHead
+from pusher_core.adapters._coalesce import FRAMING_HEADERS, BodyWithHead
 from pusher_core.adapters._errors import ExceptionMapping, translate
 from pusher_core.adapters._limits import (
     CALL,
@@ -269,7 +269,7 @@ class _Head:
         self.skip_host = "host" in names
         self.skip_accept_encoding = "accept-encoding" in names
         # http.client adds Content-Length unless either framing header is given.
-        self.length = "content-length" not in names and "transfer-encoding" not in names
+        self.length = FRAMING_HEADERS.isdisjoint(names)
 
 
 class _Connection(BodyWithHead):
