@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import attrs
 from hypothesis import assume, given, strategies as st
 
 from property_tests.strategies import app_configs, secrets_, text_params
 from pusher_core.config import AppConfig
-from pusher_core.signing import sign_request, string_to_sign, verify_request
+from pusher_core.signing import Signer, sign_request, string_to_sign, verify_request
 from pusher_core.transport import HttpRequest
 
 paths = st.lists(
@@ -123,3 +126,22 @@ def test_params_order_does_not_change_signature(
     a = sign_request(config, method="GET", path="/apps/1/x", params=params, timestamp=ts)
     b = sign_request(config, method="GET", path="/apps/1/x", params=dict(items), timestamp=ts)
     assert a.query == b.query
+
+
+# Secrets as pusher-core takes them: any text, lone surrogates included (encoded with
+# surrogatepass), from empty to several SHA-256 blocks (a key over 64 bytes is hashed first).
+signer_secrets = st.text(max_size=150) | st.text(min_size=60, max_size=70)
+
+
+@given(signer_secrets, st.binary(max_size=300))
+def test_signer_is_the_stdlib_hmac(secret: str, message: bytes) -> None:
+    """`Signer`'s own RFC 2104 construction gives exactly what `hmac` gives, and verifies it."""
+    key = secret.encode("utf-8", "surrogatepass")
+    expected = hmac.new(key, message, hashlib.sha256).hexdigest()
+    signer = Signer(secret)
+    assert signer.sign_bytes(message) == expected
+    assert signer.sign_bytes(message) == expected  # the keyed states are copied, not consumed
+    assert signer.verify_bytes(message, expected)
+    assert not signer.verify_bytes(message + b"x", expected)
+    text = message.decode("utf-8", "replace")
+    assert signer.sign(text) == hmac.new(key, text.encode(), hashlib.sha256).hexdigest()

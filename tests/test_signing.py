@@ -258,6 +258,32 @@ def test_signed_request_equals_the_plain_value(params: dict[str, str] | None, bo
     assert [k for k, _ in signed.query[:-1]] == sorted(k for k, _ in signed.query[:-1])
 
 
+# RFC 4231's HMAC-SHA256 test cases whose keys are text (pusher-core's secrets are str).
+_RFC4231 = [
+    (
+        "\x0b" * 20,
+        b"Hi There",
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+    ),
+    (
+        "Jefe",
+        b"what do ya want for nothing?",
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ),
+    (
+        "".join(map(chr, range(1, 26))),
+        b"\xcd" * 50,
+        "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+    ),
+]
+
+
+@pytest.mark.parametrize(("secret", "message", "mac"), _RFC4231)
+def test_signer_matches_rfc4231(secret: str, message: bytes, mac: str) -> None:
+    """The published HMAC-SHA256 vectors, an oracle independent of any implementation."""
+    assert Signer(secret).sign_bytes(message) == mac
+
+
 def test_signer_is_hmac_sha256_and_reusable() -> None:
     """`Signer` is HMAC-SHA256 under the secret; its keyed state is copied, never consumed."""
     signer = Signer("s3cr3t")
