@@ -409,11 +409,13 @@ class Urllib3Transport(Closeable):
         state.wrote = False
         # A plain try rather than map_exceptions: no object per request on the hot path.
         try:
-            timeout = (
-                self._timeout
-                if budget is None
-                else self._timeout_class(connect=budget.wait(CONNECT), read=budget.wait(EXCHANGE))
-            )
+            timeout = self._timeout
+            if budget is not None:
+                connect, read = budget.wait(CONNECT), budget.wait(EXCHANGE)
+                if connect != self._connect_timeout or read != self._read_timeout:
+                    # The deadline cuts a wait; else the configured Timeout serves
+                    # (urllib3 clones it per request), with no new one to validate.
+                    timeout = self._timeout_class(connect=connect, read=read)
             if self._proxied:  # the manager adds proxy headers and the absolute form
                 response = self._urlopen(self._pool, request.url, request, timeout)
             else:
