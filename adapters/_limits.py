@@ -17,7 +17,8 @@ Rules:
   before every receive. So the deadline bounds each receive of the status line,
   the headers and the body: a server trickling bytes is cut off at the
   deadline, not after (bytes x read timeout). In a call without a deadline it
-  is `http.client`'s response, reading `http.client`'s own file.
+  is `http.client`'s response, reading `http.client`'s own file. It records
+  the header pairs it read in `CALL.headers`, as received.
 - `read_body` enforces `max_response_bytes` while reading: a Content-Length
   above the cap fails before the body is read; a chunked or close-delimited
   body fails as soon as it passes the cap. Bodies are returned as received,
@@ -179,6 +180,9 @@ class _CallState(threading.local):
 
     budget: Budget | None = None
     wrote: bool = False  # a write of the request began: bytes may have left
+    # The (name, value) pairs of the response head `BudgetedResponse` read last, as
+    # received, in order: the transports' one source of response headers.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 CALL = _CallState()
@@ -248,12 +252,17 @@ class BudgetedResponse(http.client.HTTPResponse):
         super().__init__(cast("socket.socket", _FileSource(file)), debuglevel, method, url)
 
     def begin(self) -> None:
-        """Read the status line and headers; on failure, close before raising."""
+        """Read the status line and headers into `CALL.headers`; on failure, close first.
+
+        `raw_items()` gives the received pairs without email's per-header policy
+        pass: what the `HttpResponse` converter would store.
+        """
         try:
             super().begin()
         except BaseException:
             self.close()
             raise
+        CALL.headers = tuple(self.msg.raw_items())
 
 
 def read_body(

@@ -42,8 +42,10 @@ Rules:
 - With a caller's `pool=`, its own connection classes are used: the deadline
   cuts the connect and read timeouts to the time left when the call begins but
   cannot stop a trickle, a stalled TLS handshake is reported as urllib3 reports
-  it, and `sent` is True unless the error shows no connection was made. In a
-  forked child, the caller's manager is cleared before its first use there.
+  it, `sent` is True unless the error shows no connection was made, and the
+  response headers are read from urllib3's header dict, which groups a repeated
+  name's values at its first place. In a forked child, the caller's manager is
+  cleared before its first use there.
 - `send()` is the hot path: the origin's `HTTPConnectionPool` is cached (no URL
   parsing or manager lookup per request) and called once with pre-built
   options (the header dict is built once per header tuple and reused: urllib3
@@ -465,11 +467,12 @@ class Urllib3Transport(Closeable):
             raise error from exc
         finally:
             state.budget = outer
-        # `iteritems()` yields the received (str, str) pairs without the view's `len()`
-        # pass (which `tuple()` would make, walking every header twice).
-        return HttpResponse._received(  # noqa: SLF001  # str pairs, as the converter makes
-            response.status, tuple(response.headers.iteritems()), data
+        # Our connections' responses recorded the received pairs (`BudgetedResponse`);
+        # a caller's pool has only urllib3's dict, which groups repeated names.
+        received = (
+            state.headers if self._new_pool is not None else tuple(response.headers.iteritems())
         )
+        return HttpResponse._received(response.status, received, data)  # noqa: SLF001
 
     def _error(
         self, exc: BaseException, request: HttpRequest, budget: Budget | None, wrote: bool

@@ -506,11 +506,7 @@ class UrllibTransport(Closeable):
                 raise error from exc
         finally:
             state.budget = outer
-        # raw_items: the received (str, str) pairs, without email's per-header policy
-        # pass; they are what the HttpResponse converter would store.
-        result = HttpResponse._received(  # noqa: SLF001
-            response.status, tuple(response.msg.raw_items()), data
-        )
+        result = HttpResponse._received(response.status, state.headers, data)  # noqa: SLF001
         self._checkin(key, conn)
         return result
 

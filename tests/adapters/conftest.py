@@ -10,7 +10,8 @@ Routes (all under `/apps/1/`, an optional trailing `/<tag>` names the test's req
 - `close-after`: a normal keep-alive answer, then the server closes (idle close);
 - `close-header`: answers with `Connection: close`;
 - `redirect`: 302 to `echo`;
-- `binary`: 200 with the 256 byte values (not UTF-8).
+- `binary`: 200 with the 256 byte values (not UTF-8);
+- `repeated`: 200 with `Link`, `X-Note`, `link`: a header name repeated, around another.
 The plain server also acts as an HTTP proxy: absolute-form targets are served
 (echo shows the target) and `CONNECT 127.0.0.1:<port>` opens a tunnel.
 """
@@ -57,6 +58,7 @@ SECRET = "s3cr3t-never-on-the-wire"  # distinctive, so "absent from messages" me
 KEY = "k"
 TIMESTAMP = 1_700_000_000
 SLOW_SECONDS = 2.0
+REPEATED_HEADERS = (("Link", "<a>"), ("X-Note", "1"), ("link", "<b>"))
 
 TransportClass = type[Urllib3Transport] | type[UrllibTransport]
 
@@ -200,6 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(302, b"", "text/plain", (("Location", "/apps/1/echo"),))
         elif action == "binary":
             self._reply(200, bytes(range(256)), "application/octet-stream")
+        elif action == "repeated":
+            self._reply(200, b"{}", extra=REPEATED_HEADERS)
         else:
             self._reply(404, b"no such route", "text/plain")
 

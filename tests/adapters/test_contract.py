@@ -31,6 +31,8 @@ from pusher_core.errors import (
 )
 from pusher_core.transport import HttpRequest, HttpResponse, Transport
 
+from .conftest import REPEATED_HEADERS
+
 if TYPE_CHECKING:
     from .conftest import RequestFactory, Servers, TransportClass
 
@@ -124,6 +126,20 @@ def test_non_2xx_is_returned_not_raised(
     assert response == HttpResponse(
         status=response.status, headers=list(response.headers), body=response.body
     )
+
+
+def test_response_headers_come_back_as_received(
+    transport_cls: TransportClass, make_request: RequestFactory
+) -> None:
+    """Each header pair as the server sent it: order, letter case and repeats kept."""
+    with transport_cls() as transport:
+        for _ in range(2):  # a fresh connection, then a reused one
+            response = transport.send(make_request("repeated", method="GET"))
+            names = {name.lower() for name, _ in REPEATED_HEADERS}
+            assert [pair for pair in response.headers if pair[0].lower() in names] == list(
+                REPEATED_HEADERS
+            )
+            assert response.header("link") == "<a>"  # the first of a repeated name
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
