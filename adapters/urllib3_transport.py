@@ -425,23 +425,8 @@ class Urllib3Transport(Closeable):
                 pool = self._pools.get(key)
                 if pool is None or pool.pool is None:  # new origin, or closed by clear()
                     pool = self._connection_pool(key)
-                # The hot path: urlopen called directly with the same options as `_urlopen`.
-                headers = request.headers
-                cached = self._last_headers
-                fields = cached[1] if cached[0] is headers else self._header_dict(headers)
                 try:
-                    response = pool.urlopen(
-                        request.method,
-                        request.target,
-                        body=request.body or None,
-                        headers=fields,
-                        retries=False,
-                        redirect=False,
-                        assert_same_host=False,
-                        timeout=timeout,
-                        preload_content=False,
-                        decode_content=False,
-                    )
+                    response = self._urlopen(pool, request.target, request, timeout)
                 except self._closed_pool_error:
                     # Closed by another thread between the check and the call, before
                     # anything was sent (no connection was taken): use the manager's
@@ -522,6 +507,7 @@ class Urllib3Transport(Closeable):
         request: HttpRequest,
         timeout: urllib3.Timeout,
     ) -> urllib3.BaseHTTPResponse:
+        """Every request's one `urlopen`: sent once (no retry, no redirect), streamed, raw."""
         return opener.urlopen(
             request.method,
             url,
