@@ -192,44 +192,45 @@ def _key_name(key: object) -> str:
     return key if isinstance(key, str) else shown(key)  # a 5,000-digit int has no str()
 
 
-def _batch_item(config: AppConfig, event: object, index: int, nonce: bytes | None) -> str:
-    """One event of a batch as its JSON object text: `{"name", "channel", "data", ...}`."""
-    fields = _batch_fields(event, index)
-    limits = config.limits
-    try:
-        channel = validate_channel(fields["channel"], limits, "channel")
-        name = validate_event_name(fields["name"], limits, "name")
-        # Only encrypted events use the nonce: each gets its own, derived from it.
-        own_nonce = (
-            derive_nonce(check_nonce(nonce), index)
-            if nonce is not None and channel.startswith(ENCRYPTED_PREFIX)
-            else None
-        )
-        text = event_data(config, channel, fields["data"], own_nonce, "data")
-        item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
-        if len(fields) == len(_REQUIRED):  # no optional key: nothing more to read
-            return item + "}"
-        socket_id = fields.get("socket_id")
-        if socket_id is not None:
-            item += f',"socket_id":{_string(validate_socket_id(socket_id, "socket_id"))}'
-        info = fields.get("info")
-        if info is not None:
-            info_csv = validate_info(info, "info")
-            if info_csv is not None:
-                item += f',"info":{_string(info_csv)}'
-    except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
-        if exc.argument.partition("[")[0] not in _BATCH_KEYS:
-            raise  # not about a field of the event (the nonce, the master key)
-        raise exc.within(f"batch[{index}].") from None
-    return item + "}"
-
-
 def _batch_items(config: AppConfig, events: object, nonce: bytes | None) -> list[str]:
+    """Each event of a batch as its JSON object text: `{"name", "channel", "data", ...}`.
+
+    The loop runs in this one frame, with no helper call per event.
+    """
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Sequence):
         raise InvalidArgumentTypeError(
             "batch", f"must be a list of events, got {type(events).__name__}"
         )
-    return [_batch_item(config, event, index, nonce) for index, event in enumerate(events)]
+    limits = config.limits
+    items = []
+    for index, event in enumerate(events):
+        fields = _batch_fields(event, index)
+        try:
+            channel = validate_channel(fields["channel"], limits, "channel")
+            name = validate_event_name(fields["name"], limits, "name")
+            # Only encrypted events use the nonce: each gets its own, derived from it.
+            own_nonce = (
+                derive_nonce(check_nonce(nonce), index)
+                if nonce is not None and channel.startswith(ENCRYPTED_PREFIX)
+                else None
+            )
+            text = event_data(config, channel, fields["data"], own_nonce, "data")
+            item = f'{{"name":{_string(name)},"channel":{_string(channel)},"data":{_string(text)}'
+            if len(fields) != len(_REQUIRED):  # an optional key is there
+                socket_id = fields.get("socket_id")
+                if socket_id is not None:
+                    item += f',"socket_id":{_string(validate_socket_id(socket_id, "socket_id"))}'
+                info = fields.get("info")
+                if info is not None:
+                    info_csv = validate_info(info, "info")
+                    if info_csv is not None:
+                        item += f',"info":{_string(info_csv)}'
+        except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
+            if exc.argument.partition("[")[0] not in _BATCH_KEYS:
+                raise  # not about a field of the event (the nonce, the master key)
+            raise exc.within(f"batch[{index}].") from None
+        items.append(item + "}")
+    return items
 
 
 def trigger_batch_request(
