@@ -327,7 +327,9 @@ class AppConfig:
         """
         if not isinstance(environ, Mapping):
             raise InvalidArgumentTypeError(
-                "environ", f"must be a mapping such as os.environ, got {type(environ).__name__}"
+                "environ",
+                "must be a mapping of variable names to values (the process environment), "
+                f"got {type(environ).__name__}",
             )
         if name is not None:
             url = environ.get(name) if isinstance(name, str) else None

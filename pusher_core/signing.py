@@ -224,7 +224,7 @@ def _int_text(value: int, argument: str) -> str:
 
 
 def check_timestamp(timestamp: object) -> int:
-    """Refuse a timestamp that is not an int of Unix seconds (e.g. a raw `time.time()`)."""
+    """Refuse a timestamp that is not an int of Unix seconds (e.g. a float clock reading)."""
     if type(timestamp) is not int:
         raise InvalidArgumentTypeError("timestamp", "must be an int of Unix seconds")
     if not 0 <= timestamp <= _MAX_TIMESTAMP:

@@ -171,9 +171,10 @@ class Transport(Protocol):
 
         Args:
             request: the signed request, sent exactly as it is.
-            deadline: an absolute `time.monotonic()` instant by which the whole
-                call must be over (connecting, writing and reading included);
-                None for no limit beyond the transport's own timeouts.
+            deadline: an absolute instant of the monotonic clock (seconds, as the
+                shells read it) by which the whole call must be over (connecting,
+                writing and reading included); None for no limit beyond the
+                transport's own timeouts.
         """
         ...
 
