@@ -17,8 +17,9 @@ Rules:
   before every receive. So the deadline bounds each receive of the status line,
   the headers and the body: a server trickling bytes is cut off at the
   deadline, not after (bytes x read timeout). In a call without a deadline it
-  is `http.client`'s response, reading `http.client`'s own file. It records
-  the header pairs it read in `CALL.headers`, as received.
+  reads `http.client`'s own file. Its head is read by `_head.read_head`, not
+  by `email` as `http.client` would, and the header pairs go to `CALL.headers`
+  in the order and letter case received.
 - `read_body` enforces `max_response_bytes` while reading: a Content-Length
   above the cap fails before the body is read; a chunked or close-delimited
   body fails as soon as it passes the cap. Bodies are returned as received,
@@ -36,6 +37,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+from pusher_core.adapters._head import read_head
 from pusher_core.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
@@ -245,6 +247,7 @@ class BudgetedResponse(http.client.HTTPResponse):
         method: str | None = None,
         url: str | None = None,
     ) -> None:
+        self.request_method = method
         if CALL.budget is None:  # no deadline for this call: http.client's own file
             super().__init__(sock, debuglevel, method, url)
             return
@@ -252,17 +255,28 @@ class BudgetedResponse(http.client.HTTPResponse):
         super().__init__(cast("socket.socket", _FileSource(file)), debuglevel, method, url)
 
     def begin(self) -> None:
-        """Read the status line and headers into `CALL.headers`; on failure, close first.
+        """Read the head (`_head.read_head`) and set up the body's reader; on failure, close.
 
-        `raw_items()` gives the received pairs without email's per-header policy
-        pass: what the `HttpResponse` converter would store.
+        The received pairs go to `CALL.headers`; `msg` and `headers` hold the
+        same fields, for `urllib3`.
         """
         try:
-            super().begin()
+            head = read_head(self.fp.readline, self.request_method)
         except BaseException:
             self.close()
             raise
-        CALL.headers = tuple(self.msg.raw_items())
+        self.version = head.version
+        self.code = self.status = head.status
+        self.reason = head.reason
+        message = http.client.HTTPMessage()
+        for name, value in head.fields:
+            message[name] = value
+        self.headers = self.msg = message
+        self.chunked = head.chunked
+        self.chunk_left = None
+        self.length = head.length
+        self.will_close = head.will_close
+        CALL.headers = head.fields
 
 
 def read_body(

@@ -124,7 +124,7 @@ class HttpResponse:
 
     _received: ClassVar[Callable[..., HttpResponse]]
     """The transports' constructor: (status, headers, body), trusted. `headers` is a
-    tuple of `(str, str)` tuples, as `http.client`'s `raw_items()` and urllib3's
+    tuple of `(str, str)` tuples, as the transports' head reader and urllib3's
     `iteritems()` give them, so the converter has nothing to do."""
 
     def header(self, name: str) -> str | None:

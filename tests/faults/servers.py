@@ -17,6 +17,10 @@ Routes (`/.../<route>`):
 - `trickle-head`: the status line itself one byte every `TRICKLE_EVERY` s;
 - `truncated`: `Content-Length: 100`, 10 bytes, FIN;
 - `garbage`: a status line that is not HTTP, then FIN;
+- `bad-field`: a header line that is not `name: value`, before `Content-Length`;
+- `cut-head`: the status line and one header line, then FIN;
+- `interim`: a `103 Early Hints` head, then the 200;
+- `folded`: 200 with a header value folded over two lines (obsolete folding);
 - `oversize`: `Content-Length: OVERSIZE`, then silence (reading it would time out);
 - `oversize-chunked`, `oversize-close`: a body without end, chunked or until
   close, until the client hangs up;
@@ -219,6 +223,26 @@ def _garbage(exchange: Exchange) -> None:
     exchange.hang_up()
 
 
+def _bad_field(exchange: Exchange) -> None:
+    exchange.send(b"HTTP/1.1 200 OK\r\nX-Ok: 1\r\nnot a field\r\nContent-Length: 2\r\n\r\n{}")
+
+
+def _cut_head(exchange: Exchange) -> None:
+    exchange.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n")
+    exchange.hang_up()
+
+
+def _interim(exchange: Exchange) -> None:
+    exchange.send(
+        b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+    )
+
+
+def _folded(exchange: Exchange) -> None:
+    exchange.send(b"HTTP/1.1 200 OK\r\nX-Folded: one\r\n \t two \r\nContent-Length: 2\r\n\r\n{}")
+
+
 def _oversize(exchange: Exchange) -> None:
     exchange.send(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % OVERSIZE)
     exchange.stall()  # a client that tried to read this body would time out instead
@@ -282,6 +306,10 @@ _ROUTES: dict[str, Callable[[Exchange], None]] = {
     "trickle-head": _trickle_head,
     "truncated": _truncated,
     "garbage": _garbage,
+    "bad-field": _bad_field,
+    "cut-head": _cut_head,
+    "interim": _interim,
+    "folded": _folded,
     "oversize": _oversize,
     "oversize-chunked": _oversize_chunked,
     "oversize-close": _oversize_close,

@@ -169,6 +169,46 @@ def test_garbage_status_line(harness: Harness) -> None:
     assert run.copies == 1
 
 
+def test_bad_header_line(harness: Harness) -> None:
+    """A header line that is not `name: value`: TransportError (sent), one copy.
+
+    `http.client` alone would drop that line and every field after it, so the
+    body would lose its Content-Length.
+    """
+    transport = harness.transport()
+    run = harness.run("bad header line", transport, harness.request("bad-field"))
+    error = run.raised(TransportError, sent=True)
+    assert "not a field" in str(error)
+    assert run.copies == 1
+
+
+def test_head_cut_by_the_connection_end(harness: Harness) -> None:
+    """FIN before the head's blank line: ConnectionDroppedError (sent), not an empty 200."""
+    transport = harness.transport()
+    run = harness.run("head cut (FIN)", transport, harness.request("cut-head"))
+    run.raised(ConnectionDroppedError, sent=True)
+    assert run.copies == 1
+
+
+def test_interim_answer_is_skipped(harness: Harness) -> None:
+    """A 103 before the answer is read past; the 200 after it is returned."""
+    transport = harness.transport()
+    run = harness.run("103 Early Hints, then 200", transport, harness.request("interim"))
+    response = run.answered(200)
+    assert response.body == b"{}"
+    assert response.header("Link") is None  # the interim head's fields are not the answer's
+    assert run.copies == 1
+
+
+def test_folded_header_is_joined(harness: Harness) -> None:
+    """An obsolete folded value comes back on one line, joined with a space."""
+    transport = harness.transport()
+    run = harness.run("folded header value", transport, harness.request("folded"))
+    response = run.answered(200)
+    assert response.header("X-Folded") == "one two"
+    assert response.body == b"{}"
+
+
 # --- slow answers --------------------------------------------------------------------------------
 
 
