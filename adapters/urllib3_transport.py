@@ -7,10 +7,10 @@ Rules:
 - One `urllib3.PoolManager` (a `ProxyManager` when `proxy_url` is given): keep-alive,
   safe to share across threads. Its pools use this module's connection classes,
   which add what urllib3 leaves out: every receive bounded by the call's
-  deadline (`BudgetedResponse`), the rest of connecting (tunnel, TLS handshake)
-  cut to the time left, a stalled TLS handshake reported as a connect timeout
-  (urllib3 itself reports it as a read timeout), and a record of whether the
-  request's write began (`sent`).
+  deadline and the answer head read strictly (`BudgetedResponse`), the rest of
+  connecting (tunnel, TLS handshake) cut to the time left, a stalled TLS
+  handshake reported as a connect timeout (urllib3 itself reports it as a read
+  timeout), and a record of whether the request's write began (`sent`).
 - No request is ever sent twice. Every request goes with `retries=False` and
   `redirect=False`, so urllib3 re-raises every error at once (`Retry.increment`
   with `total=False`), follows no redirect and retries on no status. Before it
@@ -39,7 +39,8 @@ Rules:
   urllib3 wraps (in `ProtocolError` or `SSLError`) is classified by the same
   phase rules as in `UrllibTransport`, so both transports raise the same class
   for the same fault.
-- With a caller's `pool=`, its own connection classes are used: the deadline
+- With a caller's `pool=`, its own connection classes are used: http.client reads
+  the answer head, the deadline
   cuts the connect and read timeouts to the time left when the call begins but
   cannot stop a trickle, a stalled TLS handshake is reported as urllib3 reports
   it, `sent` is True unless the error shows no connection was made, and the

@@ -8,6 +8,8 @@ Rules:
   `endheaders`), exactly the bytes `HTTPConnection.request` writes, but a body of
   up to 64 KiB goes out in the same `send` as the head: one write per request.
   http.client adds `Accept-Encoding: identity`: no compressed answer is asked for.
+- Answers are read with `http.client`'s `HTTPResponse`, but their head (status
+  line and fields) is read strictly by `_head.read_head` (`BudgetedResponse`).
 - A connection is used by one request at a time. It goes back to the pool only
   after its response was read completely and the server did not ask to close it.
 - No request is ever sent twice:
