@@ -232,7 +232,7 @@ class _FileSource:
 
 
 class BudgetedResponse(http.client.HTTPResponse):
-    """`http.client.HTTPResponse` reading through a budgeted file.
+    """`http.client.HTTPResponse` reading through a budgeted file, its head read by `read_head`.
 
     The connection classes of both transports use it as `response_class`. When
     the status line or headers cannot be read (timeout, reset, not HTTP), it
