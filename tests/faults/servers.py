@@ -18,7 +18,7 @@ Routes (`/.../<route>`):
 - `truncated`: `Content-Length: 100`, 10 bytes, FIN;
 - `garbage`: a status line that is not HTTP, then FIN;
 - `bad-field`: a header line that is not `name: value`, before `Content-Length`;
-- `cut-head`: the status line and one header line, then FIN;
+- `cut-head`: the status line and one header line (no Content-Length), then FIN;
 - `interim`: a `103 Early Hints` head, then the 200;
 - `folded`: 200 with a header value folded over two lines (obsolete folding);
 - `oversize`: `Content-Length: OVERSIZE`, then silence (reading it would time out);
@@ -228,7 +228,7 @@ def _bad_field(exchange: Exchange) -> None:
 
 
 def _cut_head(exchange: Exchange) -> None:
-    exchange.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n")
+    exchange.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
     exchange.hang_up()
 
 

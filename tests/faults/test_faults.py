@@ -183,7 +183,11 @@ def test_bad_header_line(harness: Harness) -> None:
 
 
 def test_head_cut_by_the_connection_end(harness: Harness) -> None:
-    """FIN before the head's blank line: ConnectionDroppedError (sent), not an empty 200."""
+    """FIN before the head's blank line: ConnectionDroppedError (sent), not an empty 200.
+
+    Without a Content-Length, `http.client` alone takes the FIN for the end of the
+    head and of a close-delimited body, and returns a 200 with no body.
+    """
     transport = harness.transport()
     run = harness.run("head cut (FIN)", transport, harness.request("cut-head"))
     run.raised(ConnectionDroppedError, sent=True)
