@@ -257,8 +257,9 @@ class BudgetedResponse(http.client.HTTPResponse):
     def begin(self) -> None:
         """Read the head (`_head.read_head`) and set up the body's reader; on failure, close.
 
-        The received pairs go to `CALL.headers`; `msg` and `headers` hold the
-        same fields, for `urllib3`.
+        The received pairs go to `CALL.headers`, where the transports read them.
+        `msg` and `headers` stay None: only urllib3 reads them, and its
+        connections' response class fills them (`urllib3_transport`).
         """
         try:
             head = read_head(self.fp.readline, self.request_method)
@@ -268,10 +269,6 @@ class BudgetedResponse(http.client.HTTPResponse):
         self.version = head.version
         self.code = self.status = head.status
         self.reason = head.reason
-        message = http.client.HTTPMessage()
-        for name, value in head.fields:
-            message[name] = value
-        self.headers = self.msg = message
         self.chunked = head.chunked
         self.chunk_left = None
         self.length = head.length

@@ -189,6 +189,22 @@ class _RequestInOneWrite(BodyWithHead):
         self.send_held_body()
 
 
+class _Response(BudgetedResponse):
+    """`BudgetedResponse` with `msg` and `headers` filled: urllib3 reads them.
+
+    urllib3 checks `msg` is an `HTTPMessage` and copies its fields into its own
+    header dict; the transport itself reads the pairs in `CALL.headers`.
+    """
+
+    def begin(self) -> None:
+        """Read the head (`BudgetedResponse.begin`), then hold its fields as a message."""
+        super().begin()
+        message = http.client.HTTPMessage()
+        for name, value in CALL.headers:
+            message[name] = value
+        self.headers = self.msg = message
+
+
 @functools.cache
 def _pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
     """Pool classes whose connections know the call in progress (`_limits.CALL`)."""
@@ -202,7 +218,7 @@ def _pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
         A small body goes out with the head, in one write (`_coalesce.BodyWithHead`).
         """
 
-        response_class = BudgetedResponse
+        response_class = _Response
         _connecting = False
 
         def _new_conn(self) -> socket.socket:

@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import given, strategies as st
 
-from pusher_core.adapters._limits import BudgetedResponse
+from pusher_core.adapters._limits import CALL, BudgetedResponse
 
 
 class _Socket:
@@ -39,7 +39,8 @@ def _read(cls: type[http.client.HTTPResponse], data: bytes, method: str) -> dict
         "chunked": response.chunked,
         "length": response.length,
         "will_close": response.will_close,
-        "fields": response.msg.items(),
+        # Ours go to CALL.headers (urllib3's response class copies them into `msg`).
+        "fields": list(CALL.headers if cls is BudgetedResponse else response.msg.items()),
         "body": response.read(),
     }
 
