@@ -1,21 +1,30 @@
-"""One write per request: the head and a small body go out in a single `send`.
+"""One write per request: the head and a small body go out in a single system call.
 
 `http.client` writes the head (`endheaders`) and the body with separate `send`
-calls, and urllib3 does the same. On a socket with a timeout every write also
-waits in `poll` first, so a second write costs two system calls, and with
-threads each system call hands the GIL over once more.
+calls, and urllib3 does the same. On a socket with a timeout every
+`socket.sendall` also waits in `poll` first, so each write costs two system
+calls, and with threads each system call may hand the GIL to another thread.
 
 A connection class that mixes in `BodyWithHead` holds a body of up to
 `COALESCE_MAX` bytes (`hold_body`) and appends it to the next `send`: the head's.
 Once the head is written, `send_held_body` sends a body still held, so a library
 that wrote its head some other way would cost a second write, not a request.
-The transports' tests watch the socket itself, so a library that changed when
-it calls `send` would show a second write, or a body out of place.
+
+On a plain TCP socket (POSIX), `send` first hands the bytes to `os.write`. A
+socket with a timeout is in non-blocking mode, so that write never waits: the
+kernel takes what fits in the send buffer, usually everything, and the rest (or
+all of it, if nothing fitted) goes through `socket.sendall`, which waits under
+the socket's timeout. A request then costs one system call instead of
+`sendall`'s poll and send. TLS sockets always write through `sendall`.
+The transports' tests watch both calls, so a library that changed when it calls
+`send` would show a second write, or a body out of place.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
+import socket
 from typing import Any
 
 __all__ = ["COALESCE_MAX", "FRAMING_HEADERS", "BodyWithHead"]
@@ -26,6 +35,9 @@ COALESCE_MAX = 64 * 1024
 FRAMING_HEADERS = frozenset(("content-length", "transfer-encoding"))
 """The headers that frame a body (lower case): a request giving one is written as
 given, and the HTTP library adds no `Content-Length` of its own."""
+
+# Where a socket's descriptor is one `os.write` can write to.
+_DESCRIPTOR_WRITES = os.name == "posix"
 
 
 class BodyWithHead(http.client.HTTPConnection):
@@ -56,9 +68,18 @@ class BodyWithHead(http.client.HTTPConnection):
             self.send(body)
 
     def send(self, data: Any) -> None:
-        """Write `data`, with the held body appended."""
+        """Write `data`, with the held body appended; on a plain socket, one `write` first."""
         body = self._pending_body
         if body is not None:
             self._pending_body = None
             data = data + body
+        sock = self.sock
+        if _DESCRIPTOR_WRITES and type(sock) is socket.socket and type(data) is bytes:
+            try:
+                written = os.write(sock.fileno(), data)
+            except BlockingIOError:  # the send buffer is full: sendall waits for room
+                written = 0
+            if written == len(data):
+                return
+            data = memoryview(data)[written:]
         super().send(data)

@@ -25,6 +25,7 @@ Rules:
 - One write per request: a body of up to 64 KiB goes out in the same write as the
   head, which urllib3 writes with the Content-Length it would give
   (`_coalesce.BodyWithHead`); a larger body, or one the caller framed, follows it.
+  On a plain socket that write is one `os.write`, with no poll before it.
 - Responses are streamed (`preload_content=False`) and read with
   `max_response_bytes` enforced (`_limits.read_body`). `decode_content=False`:
   a compressed body is returned as received, never unpacked. urllib3 asks for no

@@ -6,7 +6,8 @@ Rules:
   reused and the pool is safe to share across threads.
 - Requests are written with http.client's own calls (`putrequest`, `putheader`,
   `endheaders`), exactly the bytes `HTTPConnection.request` writes, but a body of
-  up to 64 KiB goes out in the same `send` as the head: one write per request.
+  up to 64 KiB goes out in the same `send` as the head: one write per request,
+  and on a plain socket one system call (`_coalesce.BodyWithHead`).
   http.client adds `Accept-Encoding: identity`: no compressed answer is asked for.
 - Answers are read with `http.client`'s `HTTPResponse`, but their head (status
   line and fields) is read strictly by `_head.read_head` (`BudgetedResponse`).

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
+import socket
+import threading
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from pusher_core.adapters._coalesce import COALESCE_MAX, BodyWithHead
 
@@ -50,3 +57,87 @@ def test_a_large_body_is_left_to_the_caller_and_a_dropped_one_is_forgotten() -> 
     conn.send(b"head")
     conn.send_held_body()
     assert conn.writes == [b"head"]
+
+
+class _Passed(http.client.HTTPConnection):
+    """http.client's own `send`, recording what reaches it: what `os.write` left."""
+
+    def __init__(self, sock: socket.socket, on_pass: Callable[[], object] = lambda: None) -> None:
+        super().__init__("127.0.0.1", 9)
+        self.sock = sock
+        self.on_pass = on_pass
+        self.passed: list[bytes] = []
+
+    def send(self, data: Any) -> None:
+        self.passed.append(bytes(data))
+        self.on_pass()
+        super().send(data)
+
+
+class _Direct(BodyWithHead, _Passed):
+    pass
+
+
+def _drain(peer: socket.socket, into: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        into.extend(iter(lambda: peer.recv(65536), b""))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    return reader
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="sockets are descriptors on POSIX")
+
+
+@posix_only
+def test_a_write_the_kernel_takes_whole_is_one_system_call() -> None:
+    client, peer = socket.socketpair()
+    client.settimeout(5)
+    conn = _Direct(client)
+    conn.hold_body(b"body")
+    conn.send(b"head\r\n\r\n")
+    client.close()
+    received: list[bytes] = []
+    _drain(peer, received).join()
+    peer.close()
+    assert b"".join(received) == b"head\r\n\r\nbody"
+    assert conn.passed == []  # sendall (a poll, then a send) was never needed
+
+
+@posix_only
+def test_what_the_send_buffer_cannot_take_goes_through_sendall_once() -> None:
+    client, peer = socket.socketpair()
+    client.settimeout(5)
+    data = bytes(range(256)) * 8192  # 2 MiB: more than a socket buffer holds
+    received: list[bytes] = []
+    reader = _drain(peer, received)
+    conn = _Direct(client)
+    conn.send(data)
+    client.close()
+    reader.join()
+    peer.close()
+    assert b"".join(received) == data  # every byte once, in order
+    (rest,) = conn.passed
+    assert 0 < len(rest) < len(data)
+    assert data.endswith(rest)  # the part os.write did not take, and only that
+
+
+@posix_only
+def test_a_full_send_buffer_leaves_the_whole_write_to_sendall() -> None:
+    client, peer = socket.socketpair()
+    client.settimeout(5)
+    filler = 0
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            filler += os.write(client.fileno(), b"f" * 65536)
+    received: list[bytes] = []
+    readers: list[threading.Thread] = []
+    # Only once os.write has found no room does the peer start reading.
+    conn = _Direct(client, on_pass=lambda: readers.append(_drain(peer, received)))
+    conn.send(b"request")
+    client.close()
+    readers[0].join()
+    peer.close()
+    assert b"".join(received) == b"f" * filler + b"request"
+    assert conn.passed == [b"request"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
+import os
 import socket
 import ssl
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import pytest
 
-from pusher_core.adapters._coalesce import COALESCE_MAX
+from pusher_core.adapters._coalesce import COALESCE_MAX, BodyWithHead
 from pusher_core.adapters._errors import ExceptionMapping, map_exceptions, translate
 from pusher_core.adapters.urllib3_transport import Urllib3Transport
 from pusher_core.errors import (
@@ -151,36 +152,52 @@ def test_one_socket_write_carries_head_and_body(
     tag: str,
     scheme: Literal["http", "https"],
 ) -> None:
-    """One sendall per request carries request line, headers and body, in that order.
+    """One write per request carries request line, headers and body, in that order.
 
     Watched at the socket, not at `HTTPConnection.send`: if http.client or urllib3
     changed when or how often they call `send` (`_coalesce.BodyWithHead` appends
     the body to the first call), this sees a second write or a body out of place.
+    A plain socket is written with one `os.write` (one system call), TLS with
+    `SSLSocket.sendall`.
     """
-    writes: list[bytes] = []
+    writes: list[tuple[str, bytes]] = []
     ports = {servers.http.port, servers.https.port}
     plain_sendall = socket.socket.sendall
     tls_sendall = ssl.SSLSocket.sendall
+    os_write = os.write
 
     def spy_plain(sock: socket.socket, data: bytes, *args: int) -> None:
         if sock.getpeername()[1] in ports:  # the client's end only
-            writes.append(bytes(data))
+            writes.append(("sendall", bytes(data)))
         plain_sendall(sock, data, *args)
 
     def spy_tls(sock: ssl.SSLSocket, data: bytes, *args: int) -> None:
         if sock.getpeername()[1] in ports:
-            writes.append(bytes(data))
+            writes.append(("tls sendall", bytes(data)))
         tls_sendall(sock, data, *args)
+
+    def spy_write(fd: int, data: bytes) -> int:
+        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+            view = socket.socket(fileno=fd)
+            try:
+                if view.getpeername()[1] in ports:
+                    writes.append(("os.write", bytes(data)))
+            finally:
+                view.detach()  # the transport's descriptor stays open
+        return os_write(fd, data)
 
     body = b'{"name":"e","channels":["c"],"data":"' + b"x" * 2000 + b'"}'
     with transport_cls(ca_certs=servers.cert) as transport:
         transport.send(make_request(f"echo/{tag}", scheme=scheme))  # connect outside the watch
         monkeypatch.setattr(socket.socket, "sendall", spy_plain)
         monkeypatch.setattr(ssl.SSLSocket, "sendall", spy_tls)
+        monkeypatch.setattr(os, "write", spy_write)
         request = make_request(f"echo/{tag}", scheme=scheme, body=body)
         response = transport.send(request)
     assert response.status == 200
-    (write,) = writes
+    ((call, write),) = writes
+    plain_call = "os.write" if os.name == "posix" else "sendall"
+    assert call == ("tls sendall" if scheme == "https" else plain_call)
     head, separator, rest = write.partition(b"\r\n\r\n")
     assert head.startswith(f"POST {request.target} HTTP/1.1\r\n".encode())
     assert head.count(b"Content-Length") == 1
@@ -204,13 +221,15 @@ def test_a_small_body_is_written_with_the_head(
 ) -> None:
     """One write for the head and a small body, two for a large one; one Content-Length.
 
-    A body the caller framed goes as urllib3 itself writes it, after the head; the
+    Counted where the HTTP library hands bytes to the connection (`BodyWithHead.send`,
+    which appends a held body; the test above watches the socket itself). A body
+    the caller framed goes as urllib3 itself writes it, after the head; the
     stdlib transport writes the caller's head and the body at once.
     """
     sent: list[bytes] = []
-    original = http.client.HTTPConnection.send
+    original = BodyWithHead.send
 
-    def spy(self: http.client.HTTPConnection, data: bytes) -> None:
+    def spy(self: BodyWithHead, data: bytes) -> None:
         sent.append(bytes(data))
         original(self, data)
 
@@ -219,7 +238,7 @@ def test_a_small_body_is_written_with_the_head(
     request = attrs.evolve(signed, headers=(*signed.headers, *headers))
     with transport_cls() as transport:
         transport.send(make_request(f"echo/{tag}"))  # connected, so only the request is written
-        monkeypatch.setattr(http.client.HTTPConnection, "send", spy)
+        monkeypatch.setattr(BodyWithHead, "send", spy)
         response = transport.send(request)
     assert response.status == 200
     assert json.loads(response.body)["body"] == body.decode()

@@ -240,22 +240,23 @@ def test_own_pool_is_replaced_in_a_forked_child(
     assert ports[0] != ports[1]
 
 
-def test_a_held_body_never_rides_on_a_proxy_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_held_body_never_rides_on_a_proxy_connect() -> None:
     """Writes while connecting (a tunnel's CONNECT) go out alone; the body waits for the head."""
     from pusher_core.adapters.urllib3_transport import _pool_classes
 
-    writes: list[bytes] = []
-    monkeypatch.setattr(
-        http.client.HTTPConnection, "send", lambda _self, data: writes.append(bytes(data))
-    )
     conn: Any = _pool_classes()["http"].ConnectionCls("127.0.0.1", 9)
-    assert conn.hold_body(b"body") is None
-    conn._connecting = True
-    conn.send(b"CONNECT h:443 HTTP/1.1\r\n\r\n")
-    conn._connecting = False
-    conn.sock = socket.socket()  # connected, as far as send can tell
+    client, peer = socket.socketpair()
+    client.settimeout(5)
+    conn.sock = client  # connected, as far as send can tell
     try:
+        assert conn.hold_body(b"body") is None
+        conn._connecting = True
+        conn.send(b"CONNECT h:443 HTTP/1.1\r\n\r\n")
+        conn._connecting = False
         conn.send(b"POST / HTTP/1.1\r\n\r\n")
+        client.close()
+        received = b"".join(iter(lambda: peer.recv(4096), b""))
     finally:
-        conn.sock.close()
-    assert writes == [b"CONNECT h:443 HTTP/1.1\r\n\r\n", b"POST / HTTP/1.1\r\n\r\nbody"]
+        client.close()
+        peer.close()
+    assert received == b"CONNECT h:443 HTTP/1.1\r\n\r\nPOST / HTTP/1.1\r\n\r\nbody"
