@@ -148,10 +148,12 @@ def _status_line(line: bytes) -> tuple[int, int, str]:
         raise http.client.BadStatusLine(text)
     version, code, reason = match.groups()
     if version in ("1.0", "0.9"):
-        return HTTP_10, int(code), (reason or "").strip()
-    if version.startswith("1."):
-        return HTTP_11, int(code), (reason or "").strip()
-    raise http.client.UnknownProtocol(f"HTTP/{version}")
+        number = HTTP_10
+    elif version.startswith("1."):
+        number = HTTP_11
+    else:
+        raise http.client.UnknownProtocol(f"HTTP/{version}")
+    return number, int(code), (reason or "").strip()
 
 
 def _framed(
